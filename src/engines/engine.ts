@@ -1,0 +1,14 @@
+// The contract every dataplane engine (WASM or reference) offers to `decide` and the tests.
+
+import type { Decision, Flow } from '../model/flow.js';
+
+/** A dataplane that decides new flows one batch at a time, keeping its state between batches. */
+export interface DecisionEngine {
+  /** Engine label for reports, e.g. `iptables/wasm-simd` or `ipvs:rr/reference`. */
+  readonly label: string;
+  /**
+   * Decides `flows` in order. Flows must come in non-decreasing `start` order across calls;
+   * state (affinity lists, connections, cursors) carries over to the next call.
+   */
+  decide(flows: readonly Flow[]): Decision[];
+}

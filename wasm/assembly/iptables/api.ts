@@ -1,0 +1,1 @@
+// iptables engine exports (re-exported by index.ts).

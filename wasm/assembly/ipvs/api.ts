@@ -1,0 +1,1 @@
+// IPVS engine exports (re-exported by index.ts).
