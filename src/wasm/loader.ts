@@ -23,7 +23,7 @@ export function wasmModule(build: WasmBuild): WebAssembly.Module {
     } catch {
       throw new Error(`kpbench: ${path} is missing; run \`npm run build\` (npm ci does it) to compile the WASM core`);
     }
-    m = new WebAssembly.Module(bytes);
+    m = new WebAssembly.Module(new Uint8Array(bytes));
     modules.set(build, m);
   }
   return m;
