@@ -1,12 +1,13 @@
 // Synthetic workload in plain TypeScript (SPEC 2.2): flow i is a pure function of (seed, i).
-// It is the reference the WASM generator is checked against and the flow source of `decide`-style
-// tests and micro-benchmarks.
+// The reference the WASM generator (wasm/assembly/workload/generate.ts) must equal bit for bit,
+// and the flow source of tests and micro-benchmarks.
 
-import { PROTOCOL_NUMBER, type Cluster } from '../model/cluster.js';
+import { PROTOCOL_NUMBER, type Cluster, type Protocol } from '../model/cluster.js';
 import type { Flow } from '../model/flow.js';
-import { drawRandom, RandomDomain, streamKey } from './counter-random.js';
+import { mix32, RandomDomain, streamKey } from './counter-random.js';
+import { lnFraction, lnUnit } from './detln.js';
 
-/** Which service a flow targets. */
+/** Which service a flow targets: uniform, or Zipf with exponent s over services in cluster order. */
 export type Popularity = { readonly kind: 'uniform' } | { readonly kind: 'zipf'; readonly s: number };
 
 /** Workload parameters of SPEC 2.2 that shape individual flows. */
@@ -20,65 +21,122 @@ export interface WorkloadOptions {
   readonly rate?: number;
   /** Mean flow lifetime in seconds (exponential). @default 1 */
   readonly duration?: number;
+  /** Mean packets per flow (geometric, ≥ 1). @default 10 */
+  readonly packets?: number;
   /** @default uniform */
   readonly popularity?: Popularity;
 }
 
-/** First client address, 10.250.0.0: inside the synthetic pod CIDR, apart from the endpoints. */
-export const CLIENT_BASE = (10 << 24 | 250 << 16) >>> 0;
-/** Destination of missing flows: 203.0.113.0/24 (TEST-NET-3), owned by no service. */
-export const MISS_BASE = (203 << 24 | 0 << 16 | 113 << 8) >>> 0;
+/** A generated flow, with its packet count (the first takes the new-flow path, the rest conntrack). */
+export interface WorkloadFlow extends Flow {
+  readonly packets: number;
+}
 
-/** Draw slots of one flow in the WORKLOAD stream (stable: the WASM generator uses the same). */
-export const WorkloadDraw = { MISS: 0, SERVICE: 1, CLIENT: 2, SPORT: 3, ARRIVAL: 4, DURATION: 5, PACKETS: 6 } as const;
+/** First client address, 10.250.0.0: inside the synthetic pod CIDR, apart from the endpoints. */
+export const CLIENT_BASE = 0x0afa0000;
+/** Most distinct clients (10.250.0.0 … 10.255.255.255). */
+export const MAX_CLIENTS = 6 * 65536;
+/** Destination of missing flows: 203.0.113.0/24 (TEST-NET-3), owned by no service. */
+export const MISS_BASE = 0xcb007100;
+
+/** Draw slots of one flow: both generators use exactly these. */
+export const WorkloadDraw = { SERVICE: 0, MISS_SPORT: 1, CLIENT: 2, ARRIVAL: 3, DURATION: 4, PACKETS: 5 } as const;
 
 const U32 = 2 ** 32;
+const GOLDEN = 0x9e3779b9;
 
-/** A service chooser for one popularity law: maps a uniform u32 to a service index. */
-export function serviceChooser(n: number, popularity: Popularity): (r: number) => number {
-  if (popularity.kind === 'uniform' || n <= 1) return (r) => Math.floor((r / U32) * n);
+/** The zipf CDF over n services (host-computed once, shared with WASM), or null for uniform. */
+export function popularityCdf(n: number, popularity: Popularity): Float64Array | null {
+  if (popularity.kind === 'uniform' || n === 0) return null;
   const cdf = new Float64Array(n);
   let acc = 0;
   for (let k = 0; k < n; k++) cdf[k] = acc += 1 / (k + 1) ** popularity.s;
   for (let k = 0; k < n; k++) cdf[k]! /= acc;
-  return (r) => {
-    const u = r / U32;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cdf[mid]! > u) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+  return cdf;
+}
+
+/** round(miss · 65536): a flow misses when the top 16 bits of its MISS_SPORT draw are below it. */
+export function missThreshold16(miss: number): number {
+  return Math.round(miss * 65536);
+}
+
+/** 1/ln(1 − 1/P) for geometric packet counts with mean P, or 0 when every flow has one packet. */
+export function packetsInvLnQ(meanPackets: number): number {
+  return meanPackets <= 1 ? 0 : 1 / lnFraction(1 - 1 / meanPackets);
+}
+
+/** Everything the per-flow function needs, computed once. */
+export interface WorkloadPlan {
+  readonly key: number;
+  readonly cdf: Float64Array | null;
+  readonly miss16: number;
+  readonly clients: number;
+  readonly rate: number;
+  readonly duration: number;
+  readonly invLnQ: number;
+}
+
+/** Resolves options and defaults into a plan. */
+export function workloadPlan(cluster: Cluster, o: WorkloadOptions): WorkloadPlan {
+  return {
+    key: streamKey(o.seed >>> 0, RandomDomain.WORKLOAD),
+    cdf: popularityCdf(cluster.services.length, o.popularity ?? { kind: 'uniform' }),
+    miss16: missThreshold16(o.miss ?? 0),
+    clients: o.clients ?? 10000,
+    rate: o.rate ?? 20000,
+    duration: o.duration ?? 1,
+    invLnQ: packetsInvLnQ(o.packets ?? 10),
   };
 }
 
-/** Flows `first … first+count-1` of the workload over `cluster`. */
-export function syntheticFlows(cluster: Cluster, first: number, count: number, o: WorkloadOptions): Flow[] {
-  const key = streamKey(o.seed >>> 0, RandomDomain.WORKLOAD);
-  const miss = o.miss ?? 0;
-  const clients = o.clients ?? 10000;
-  const rate = o.rate ?? 20000;
-  const meanDuration = o.duration ?? 1;
+function chooseService(r: number, n: number, cdf: Float64Array | null): number {
+  if (cdf === null) return Math.floor((r / U32) * n);
+  const u = r / U32;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cdf[mid]! > u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Flow i of the workload and the index of its service (−1 for a miss). */
+export function workloadFlow(cluster: Cluster, p: WorkloadPlan, i: number): { flow: WorkloadFlow; service: number } {
   const n = cluster.services.length;
-  const choose = serviceChooser(n, o.popularity ?? { kind: 'uniform' });
-  const flows: Flow[] = new Array<Flow>(count);
-  for (let k = 0; k < count; k++) {
-    const i = first + k;
-    const isMiss = n === 0 || drawRandom(key, i, WorkloadDraw.MISS) / U32 < miss;
-    const svc = isMiss ? null : cluster.services[choose(drawRandom(key, i, WorkloadDraw.SERVICE))]!;
-    const client = Math.floor((drawRandom(key, i, WorkloadDraw.CLIENT) / U32) * clients);
-    flows[k] = {
+  const a = mix32((i ^ p.key) >>> 0);
+  const draw = (slot: number): number => mix32((a + Math.imul(slot + 1, GOLDEN)) >>> 0);
+  const ms = draw(WorkloadDraw.MISS_SPORT);
+  const isMiss = n === 0 || ms >>> 16 < p.miss16;
+  const service = isMiss ? -1 : chooseService(draw(WorkloadDraw.SERVICE), n, p.cdf);
+  const svc = isMiss ? null : cluster.services[service]!;
+  const client = Math.floor((draw(WorkloadDraw.CLIENT) / U32) * p.clients);
+  const extra = p.invLnQ === 0 ? 0 : lnUnit((draw(WorkloadDraw.PACKETS) | 1) >>> 0) * p.invLnQ;
+  const proto: Protocol = svc === null ? 'tcp' : svc.protocol;
+  return {
+    service,
+    flow: {
       index: i,
-      start: (i + drawRandom(key, i, WorkloadDraw.ARRIVAL) / U32) / rate,
+      start: (i + draw(WorkloadDraw.ARRIVAL) / U32) / p.rate,
       src: (CLIENT_BASE + client) >>> 0,
-      sport: 1024 + (drawRandom(key, i, WorkloadDraw.SPORT) % 64512),
+      sport: 1024 + ((ms & 0xffff) % 64512),
       dst: svc === null ? (MISS_BASE + (i & 0xff)) >>> 0 : svc.clusterIP,
       dport: svc === null ? 80 : svc.port,
-      proto: svc === null ? 'tcp' : svc.protocol,
-      duration: -Math.log(1 - drawRandom(key, i, WorkloadDraw.DURATION) / U32) * meanDuration,
-    };
+      proto,
+      duration: -lnUnit((draw(WorkloadDraw.DURATION) | 1) >>> 0) * p.duration,
+      packets: extra >= 2147483647 ? 2147483647 : 1 + Math.floor(extra),
+    },
+  };
+}
+
+/** Flows `first … first+count−1` of the workload over `cluster`, optionally only one shard's. */
+export function syntheticFlows(cluster: Cluster, first: number, count: number, o: WorkloadOptions, shard = 0, shards = 1): WorkloadFlow[] {
+  const plan = workloadPlan(cluster, o);
+  const flows: WorkloadFlow[] = [];
+  for (let i = first; i < first + count; i++) {
+    const { flow, service } = workloadFlow(cluster, plan, i);
+    if ((service < 0 ? i : service) % shards === shard) flows.push(flow);
   }
   return flows;
 }

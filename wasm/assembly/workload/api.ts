@@ -1,0 +1,2 @@
+// Workload generator exports (re-exported by index.ts).
+export { workloadConfigure, workloadGenerate } from './generate';
