@@ -1,0 +1,63 @@
+// Drives the nftables engine in WASM (wasm/assembly/nftables): the cluster's service image is loaded
+// once, flows are decided in batches.
+
+import { streamKey, RandomDomain } from '../gen/counter-random.js';
+import type { Cluster } from '../model/cluster.js';
+import type { KpbenchExports } from '../wasm/exports.js';
+import { instantiate, type WasmBuild } from '../wasm/loader.js';
+import { BatchWasmEngine } from './batch-engine.js';
+import { KpbenchError } from '../errors.js';
+import { copyIn } from './flow-batch.js';
+import { encodeServiceImage } from './service-image.js';
+
+/** The nftables entry points of the WASM core (wasm/assembly/nftables/api.ts). */
+export interface NftablesExports extends KpbenchExports {
+  nftLoad(services: number, serviceCount: number, endpoints: number, nodeIps: number, nodeIpCount: number, decisionKey: number): number;
+  nftDecideBatch(flows: number, count: number, results: number): number;
+  nftReset(): number;
+  serviceImageServiceStride(): number;
+  serviceImageEndpointStride(): number;
+}
+
+/** Options of the nftables WASM engine. */
+export interface NftablesWasmOptions {
+  readonly build: WasmBuild;
+  /** Run seed: `numgen` draws come from streamKey(seed, DECISION). */
+  readonly seed: number;
+  /** Flows per WASM call in `decide`. @default 4096 */
+  readonly batchSize?: number;
+  /** The compiled core, when the caller already has it (e.g. received by a worker). */
+  readonly module?: WebAssembly.Module;
+}
+
+/**
+ * kube-proxy's nftables mode in WASM: one `service-ips` lookup, `service-nodeports` for local
+ * destinations, affinity sets, `numgen random mod n`. `work` = map lookups (see wasm/assembly/nftables/engine.ts).
+ */
+export class NftablesWasmEngine extends BatchWasmEngine {
+  readonly label: string;
+  readonly #nft: NftablesExports;
+
+  /** @throws {KpbenchError} KPB_ERR_INTERNAL if the module rejects the image. */
+  constructor(cluster: Cluster, o: NftablesWasmOptions) {
+    const x = (o.module === undefined ? instantiate(o.build) : instantiate(o.build, o.module)) as NftablesExports;
+    super(x, o.batchSize);
+    this.#nft = x;
+    this.label = `nftables/wasm-${o.build}`;
+    const image = encodeServiceImage(cluster);
+    const services = copyIn(x, image.services);
+    const endpoints = copyIn(x, image.endpoints);
+    const nodeIps = copyIn(x, new Uint8Array(image.nodeIps.buffer, 0, image.nodeIps.byteLength));
+    const key = streamKey(o.seed >>> 0, RandomDomain.DECISION);
+    const status = x.nftLoad(services, image.serviceCount, endpoints, nodeIps, image.nodeIps.length, key);
+    if (status !== 0) throw new KpbenchError('KPB_ERR_INTERNAL', `${this.label}: nftLoad returned status ${status}`);
+  }
+
+  protected decideRaw(flowsPtr: number, count: number, resultsPtr: number): number {
+    return this.#nft.nftDecideBatch(flowsPtr, count, resultsPtr);
+  }
+
+  protected resetRaw(): number {
+    return this.#nft.nftReset();
+  }
+}
