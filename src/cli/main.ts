@@ -4,13 +4,22 @@
 import { KpbenchError } from '../errors.js';
 import { decideCommand, DECIDE_HELP } from './decide.js';
 import { rulesCommand, RULES_HELP } from './rules.js';
+import { runCommand, RUN_HELP } from './run.js';
+import { mergeCommand, MERGE_HELP } from './merge.js';
+import { compareCommand, COMPARE_HELP } from './compare.js';
 
 const HELP = `kpbench — kube-proxy dataplane benchmark (iptables, IPVS, nftables, userspace)
 
+${RUN_HELP}
+${MERGE_HELP}
+${COMPARE_HELP}
 ${RULES_HELP}
 ${DECIDE_HELP}`;
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => number | Promise<number>>> = {
+  run: runCommand,
+  merge: mergeCommand,
+  compare: (argv) => compareCommand(argv),
   rules: rulesCommand,
   decide: decideCommand,
 };

@@ -1,6 +1,7 @@
 // Mirror of wasm/assembly/detln.ts: a logarithm with the same bits in TS and WASM (see there why).
 
 const LN2 = 0.6931471805599453;
+const TWO_POW_M31 = 4.656612873077393e-10; // 2^-31, so scaling is exact
 const TABLE_SIZE = 256;
 const lnC = new Float64Array(TABLE_SIZE);
 const invC = new Float64Array(TABLE_SIZE);
@@ -32,7 +33,7 @@ export function lnUnit(r: number): number {
   const lz = Math.clz32(r);
   const m = (r << lz) >>> 0;
   const k = (m >>> 23) & 0xff;
-  const f = (m & 0x7fffff) / 2147483648;
+  const f = (m & 0x7fffff) * TWO_POW_M31;
   const d = f * invC[k]!;
   return (-1 - lz) * LN2 + lnC[k]! + quartic(d);
 }

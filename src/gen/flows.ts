@@ -118,7 +118,7 @@ export function workloadFlow(cluster: Cluster, p: WorkloadPlan, i: number): { fl
     service,
     flow: {
       index: i,
-      start: (i + draw(WorkloadDraw.ARRIVAL) / U32) / p.rate,
+      start: (i + draw(WorkloadDraw.ARRIVAL) / U32) * (1 / p.rate),
       src: (CLIENT_BASE + client) >>> 0,
       sport: 1024 + ((ms & 0xffff) % 64512),
       dst: svc === null ? (MISS_BASE + (i & 0xff)) >>> 0 : svc.clusterIP,

@@ -4,6 +4,7 @@
 // with the same atanh series on both sides; per call: clz, one table entry, a quartic.
 
 const LN2: f64 = 0.6931471805599453;
+const TWO_POW_M31: f64 = 4.656612873077393e-10; // 2^-31
 const TABLE_BITS: u32 = 8;
 const TABLE_SIZE: i32 = 1 << TABLE_BITS;
 
@@ -35,7 +36,7 @@ for (let k = 0; k < TABLE_SIZE; k++) {
   const lz = clz(r);
   const m = r << lz; // 1.xxx in 1.31 fixed point
   const k = <i32>((m >>> 23) & 0xff);
-  const f = <f64>(m & 0x7fffff) / 2147483648.0;
+  const f = <f64>(m & 0x7fffff) * TWO_POW_M31; // exact: scaling by a power of two
   const d = f * unchecked(invC[k]);
   const ln1p = d * (1.0 - d * (0.5 - d * (0.3333333333333333 - d * 0.25)));
   return <f64>(-1 - <i32>lz) * LN2 + unchecked(lnC[k]) + ln1p;

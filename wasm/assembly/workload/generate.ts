@@ -24,7 +24,7 @@ const MISS_PORT: u32 = 80;
 const TCP: u32 = 6;
 const SPORT_BASE: u32 = 1024;
 const SPORT_SPAN: u32 = 64512;
-const U32_SCALE: f64 = 4294967296.0;
+const TWO_POW_M32: f64 = 2.3283064365386963e-10; // 2^-32: scaling by it is exact
 
 let key: u32 = 0;
 let serviceCount: u32 = 0;
@@ -34,7 +34,7 @@ let svcProto: usize = 0;
 let zipfCdf: usize = 0;
 let missThreshold: u32 = 0;
 let clientCount: u32 = 1;
-let rate: f64 = 1.0;
+let invRate: f64 = 1.0;
 let meanDuration: f64 = 1.0;
 let invLnQ: f64 = 0.0;
 
@@ -55,7 +55,7 @@ export function workloadConfigure(
   zipfCdf = cdfPtr;
   missThreshold = miss16;
   clientCount = clients;
-  rate = flowRate;
+  invRate = 1.0 / flowRate;
   meanDuration = duration;
   invLnQ = packetsInvLnQ;
 }
@@ -63,7 +63,7 @@ export function workloadConfigure(
 // @ts-ignore: decorator
 @inline function chooseService(r: u32): u32 {
   if (zipfCdf == 0) return <u32>((<u64>r * <u64>serviceCount) >> 32);
-  const u = <f64>r / U32_SCALE;
+  const u = <f64>r * TWO_POW_M32;
   let lo: u32 = 0;
   let hi: u32 = serviceCount - 1;
   while (lo < hi) {
@@ -88,7 +88,7 @@ export function workloadGenerate(first: u32, count: u32, shard: u32, shards: u32
     const isMiss = serviceCount == 0 || (ms >>> 16) < missThreshold;
     let s: u32 = 0;
     if (!isMiss) s = chooseService(mix32(a + (DRAW_SERVICE + 1) * GOLDEN));
-    if ((isMiss ? i : s) % shards != shard) continue;
+    if (shards > 1 && (isMiss ? i : s) % shards != shard) continue;
     const f = out + <usize>written * FLOW_STRIDE;
     const client = <u32>((<u64>mix32(a + (DRAW_CLIENT + 1) * GOLDEN) * <u64>clientCount) >> 32);
     store<u32>(f + FLOW_SRC_IP, CLIENT_BASE + client);
@@ -105,7 +105,7 @@ export function workloadGenerate(first: u32, count: u32, shard: u32, shards: u32
     }
     store<u32>(f + FLOW_INDEX, i);
     const arrival = mix32(a + (DRAW_ARRIVAL + 1) * GOLDEN);
-    store<f64>(f + FLOW_START, (<f64>i + <f64>arrival / U32_SCALE) / rate);
+    store<f64>(f + FLOW_START, (<f64>i + <f64>arrival * TWO_POW_M32) * invRate);
     store<f64>(f + FLOW_DURATION, -lnUnit(mix32(a + (DRAW_DURATION + 1) * GOLDEN) | 1) * meanDuration);
     let packets: u32 = 1;
     if (invLnQ != 0.0) {

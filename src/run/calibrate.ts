@@ -1,0 +1,63 @@
+// The machine-speed index of a run (BENCHMARKING 7.3): the host times the WASM calibration kernel
+// (wasm/assembly/calibrate/) between shard results, so its samples see the same machine, clock
+// and load as the cases. Timed figures divided by it compare across runs and runners.
+
+import { instantiate, type WasmBuild } from '../wasm/loader.js';
+import { median } from '../stats/summary.js';
+
+/** Names the kernel and its unit; runs with a different kernel cannot be normalised alike. */
+export const CALIBRATION_KERNEL = 'mix32-chain-1MiB-v1';
+
+/** Passes over the 1 MiB buffer per sample: about 2 ms on a 3 GHz core, above the 1 ms floor. */
+const PASSES_PER_SAMPLE = 2;
+
+/** The calibration of one run. */
+export interface Calibration {
+  /** {@link CALIBRATION_KERNEL} of the run. */
+  readonly kernel: string;
+  /** Median ns per unit of work (one 32-bit word hashed): the divisor of normalised figures. */
+  readonly nsPerUnit: number;
+  /** Every sample, ns per unit, in the order taken. */
+  readonly samples: readonly number[];
+}
+
+/** The calibration exports of the WASM core (wasm/assembly/calibrate/api.ts). */
+interface CalibrationExports {
+  calibrateWords(): number;
+  calibrateRun(passes: number, seed: number): number;
+}
+
+/** Takes calibration samples in this thread, one fresh WASM instance for the whole run. */
+export class Calibrator {
+  readonly #x: CalibrationExports;
+  readonly #units: number;
+  readonly #samples: number[] = [];
+  #seed = 1;
+
+  /** @throws {Error} when the WASM build predates the calibration kernel (rebuild with `npm run build`) */
+  constructor(build: WasmBuild) {
+    const x = instantiate(build) as unknown as Partial<CalibrationExports>;
+    if (typeof x.calibrateRun !== 'function' || typeof x.calibrateWords !== 'function') {
+      throw new Error('kpbench: the WASM core has no calibration kernel; run `npm run build` to rebuild it');
+    }
+    this.#x = x as CalibrationExports;
+    this.#units = this.#x.calibrateWords() * PASSES_PER_SAMPLE;
+    this.#x.calibrateRun(PASSES_PER_SAMPLE, 0); // fills the buffer and lets V8 tier the kernel up
+  }
+
+  /** Times `count` samples now. */
+  sample(count = 1): void {
+    for (let i = 0; i < count; i++) {
+      // A different seed per call keeps each chain's result unknown until it has run.
+      const seed = this.#seed++;
+      const t0 = process.hrtime.bigint();
+      this.#x.calibrateRun(PASSES_PER_SAMPLE, seed);
+      this.#samples.push(Number(process.hrtime.bigint() - t0) / this.#units);
+    }
+  }
+
+  /** The calibration so far; NaN `nsPerUnit` before any sample. */
+  result(): Calibration {
+    return { kernel: CALIBRATION_KERNEL, nsPerUnit: median(this.#samples), samples: [...this.#samples] };
+  }
+}
