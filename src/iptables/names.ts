@@ -29,9 +29,8 @@ function startName(prefix: string): number[] {
 
 /**
  * `prefix` + hash16(input), built as one flat string: V8 would keep `prefix + hash` as a two-piece
- * rope, and chain names are compared (sorting) and copied many times. The digest is requested as
- * 'binary' (latin1) text, one character per byte, because allocating a Buffer per hash costs more than the
- * hash itself.
+ * rope, and chain names are compared (sorting) and copied many times. The digest comes as 'binary'
+ * (latin1) text, one character per byte: allocating a Buffer per hash costs more than the hash.
  */
 export function hashedName(prefix: string, input: string): string {
   const d = hash('sha256', input, 'binary');

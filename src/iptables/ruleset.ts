@@ -82,7 +82,7 @@ export interface Table {
 /** The whole ruleset, filter then nat (kube-proxy's restore order). */
 export interface Ruleset {
   readonly tables: readonly Table[];
-  /** Addresses `addrtype LOCAL` matches: the node IPs (plus 127.0.0.0/8). */
+  /** The node IPs; `addrtype LOCAL` matches these and, in the engines, 127.0.0.0/8 as well. */
   readonly localAddresses: readonly number[];
 }
 
