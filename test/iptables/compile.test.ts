@@ -348,8 +348,10 @@ describe('compileIptables(): properties', () => {
   });
 });
 
-describe('compileIptables(): speed', () => {
-  it('compiles 50,000 services × 3 endpoints in well under 2 s, and saves them', () => {
+describe('compileIptables(): scale', () => {
+  // Compile and save times are reported by the micro-benchmark (speed goals live there, not in
+  // tests); this pins the shape of a 50,000-service ruleset.
+  it('compiles 50,000 services × 3 endpoints into the expected rule counts, and saves them', () => {
     const services = Array.from({ length: 50_000 }, (_, s): Service => ({
       name: `ns-${s % 97}/svc-${s}:http`,
       clusterIP: ip('10.96.0.0') + s,
@@ -360,23 +362,10 @@ describe('compileIptables(): speed', () => {
       ipvs: null,
       endpoints: [0, 1, 2].map((e) => makeEndpoint({ ip: formatIPv4(ip('10.128.0.0') + s * 4 + e), port: 8080 })),
     }));
-    const cluster = makeCluster(services, { podCIDR: '10.128.0.0/9' });
-    // CPU time, best of two: a cold JIT or other jobs sharing the cores must not decide the result.
-    let best = Infinity;
-    let rs: Ruleset | null = null;
-    for (let i = 0; i < 2; i++) {
-      const before = process.cpuUsage();
-      rs = compileIptables(cluster);
-      const used = process.cpuUsage(before);
-      best = Math.min(best, (used.user + used.system) / 1000);
-    }
-    expect(table(rs!, 'nat').size).toBe(8 + 50_000 * 4 + 5_000);
-    expect(best).toBeLessThan(2000);
-    const before = process.cpuUsage();
-    const text = formatIptablesSave(rs!);
-    const used = process.cpuUsage(before);
-    // A loose bound (~60 MB of text): it only catches super-linear blow-ups.
-    expect((used.user + used.system) / 1000).toBeLessThan(10_000);
+    const rs = compileIptables(makeCluster(services, { podCIDR: '10.128.0.0/9' }));
+    expect(table(rs, 'nat').size).toBe(8 + 50_000 * 4 + 5_000);
+    const text = formatIptablesSave(rs);
     expect(text.endsWith('COMMIT\n')).toBe(true);
+    expect(text.split('\n').filter((l) => l.startsWith('-A KUBE-SEP-')).length).toBe(50_000 * 3 * 2);
   });
 });
