@@ -1,1 +1,150 @@
-// IPVS engine exports (re-exported by index.ts).
+// IPVS engine exports (re-exported by index.ts): build (init, services, destinations, weight
+// updates), the two batch entry points, counters, and probes of internal state for tests.
+
+import { connEventsFired, connInit, connLookups, connLookupSteps, liveConnections } from './conn';
+import { DH, LC, MH, NQ, RR, SED, SH, WLC, WRR } from './dispatch';
+import { hash32, MH_HASH1, MH_HASH2, mhHashkey, hsiphash32 } from './hash';
+import { E_CAPACITY, E_STATE, E_UNKNOWN_SCHEDULER, HT_TAB_SIZE, MH_TAB_SIZE, OK } from './layout';
+import { persistInit, templateCount } from './persist';
+import {
+  SCHED_DH, SCHED_LC, SCHED_MH, SCHED_NQ, SCHED_RR, SCHED_SED, SCHED_SH, SCHED_WLC, SCHED_WRR,
+} from './scheduler';
+import {
+  destActive, destClaim, destEndpoint, destInactive, destSetWeight, destWeight, destWrite, serviceArenaInit,
+  serviceClaim, svcDestCap, svcDestCount, svcDestFirst, svcPtr, svcPushHead, svcSched, svcTable, svcWrite,
+} from './service';
+import { vsInsert, vsLookups, vsTableInit, vsTotalProbes } from './table';
+
+export {
+  ipvsDecideBatch, ipvsEstablishedBatch, setBenchMode as ipvsSetBenchMode, counterFlows as ipvsCounterFlows,
+  counterDnat as ipvsCounterDnat, counterReject as ipvsCounterReject, counterNomatch as ipvsCounterNomatch,
+  counterWork as ipvsCounterWork, counterPersistHits as ipvsCounterPersistHits,
+} from './dispatch';
+
+let initialised = false;
+
+/**
+ * Allocates the arenas of one IPVS dataplane: `services` virtual services holding `dests`
+ * destinations in all, a 2^vsBits-slot service table (load ≤ 1/2), room for `conns` connections
+ * and `templates` templates to start with (both grow by doubling), and the expiry wheel
+ * (2^wheelBits slots of 2^-tickBits s). Timeouts in seconds.
+ */
+export function ipvsInit(services: i32, dests: i32, vsBits: i32, conns: i32, templates: i32, tickBits: i32,
+  wheelBits: i32, tcpFinTimeout: f64, udpTimeout: f64): i32 {
+  if (initialised) return E_STATE;
+  if (vsBits < 1 || vsBits > 28 || wheelBits < 5 || wheelBits > 26 || tickBits < 0 || tickBits > 30) return E_CAPACITY;
+  if ((<i64>services << 1) > (<i64>1 << vsBits)) return E_CAPACITY;
+  serviceArenaInit(services, dests);
+  vsTableInit(vsBits);
+  connInit(conns, tickBits, wheelBits, tcpFinTimeout, udpTimeout);
+  persistInit(templates);
+  initialised = true;
+  return OK;
+}
+
+function schedInit(id: i32, svc: usize): void {
+  switch (id) {
+    case SCHED_RR: RR.init(svc); break;
+    case SCHED_WRR: WRR.init(svc); break;
+    case SCHED_LC: LC.init(svc); break;
+    case SCHED_WLC: WLC.init(svc); break;
+    case SCHED_SED: SED.init(svc); break;
+    case SCHED_NQ: NQ.init(svc); break;
+    case SCHED_DH: DH.init(svc); break;
+    case SCHED_SH: SH.init(svc); break;
+    case SCHED_MH: MH.init(svc); break;
+  }
+}
+
+function schedDestAdded(id: i32, svc: usize): void {
+  switch (id) {
+    case SCHED_RR: RR.destAdded(svc); break;
+    case SCHED_WRR: WRR.destAdded(svc); break;
+    case SCHED_LC: LC.destAdded(svc); break;
+    case SCHED_WLC: WLC.destAdded(svc); break;
+    case SCHED_SED: SED.destAdded(svc); break;
+    case SCHED_NQ: NQ.destAdded(svc); break;
+    case SCHED_DH: DH.destAdded(svc); break;
+    case SCHED_SH: SH.destAdded(svc); break;
+    case SCHED_MH: MH.destAdded(svc); break;
+  }
+}
+
+function schedDestUpdated(id: i32, svc: usize): void {
+  switch (id) {
+    case SCHED_RR: RR.destUpdated(svc); break;
+    case SCHED_WRR: WRR.destUpdated(svc); break;
+    case SCHED_LC: LC.destUpdated(svc); break;
+    case SCHED_WLC: WLC.destUpdated(svc); break;
+    case SCHED_SED: SED.destUpdated(svc); break;
+    case SCHED_NQ: NQ.destUpdated(svc); break;
+    case SCHED_DH: DH.destUpdated(svc); break;
+    case SCHED_SH: SH.destUpdated(svc); break;
+    case SCHED_MH: MH.destUpdated(svc); break;
+  }
+}
+
+/**
+ * Adds a virtual service with an empty destination list that will hold exactly `destCap`
+ * destinations; `timeout` < 0 means not persistent. Returns the service index or E_*.
+ */
+export function ipvsAddService(vip: u32, port: i32, proto: i32, sched: i32, flags: u32, timeout: f64, destCap: i32): i32 {
+  if (!initialised) return E_STATE;
+  if (sched < 0 || sched > SCHED_MH) return E_UNKNOWN_SCHEDULER;
+  const s = serviceClaim();
+  if (s < 0) return E_CAPACITY;
+  const base = destClaim(destCap);
+  if (base < 0) return E_CAPACITY;
+  svcWrite(s, vip, <u32>port, <u32>proto, sched, timeout >= 0 ? flags | 1 : flags & ~1, timeout, base, destCap);
+  if (!vsInsert(vip, <u32>port, <u32>proto, s)) return E_STATE;
+  schedInit(sched, svcPtr(s));
+  return s;
+}
+
+/** Adds a destination at the head of service `s`'s list (the scheduler's add hook runs). */
+export function ipvsAddDest(s: i32, endpoint: i32, ip: u32, port: i32, weight: i32, serving: i32): i32 {
+  const p = svcPtr(s);
+  if (svcDestCount(p) >= svcDestCap(p)) return E_CAPACITY;
+  const d = svcPushHead(p);
+  destWrite(d, endpoint, ip, <u32>port, weight, serving != 0);
+  schedDestAdded(svcSched(p), p);
+  return d;
+}
+
+/** Changes the weight of destination `d` of service `s` (the scheduler's update hook runs). */
+export function ipvsSetWeight(s: i32, d: i32, weight: i32): i32 {
+  const p = svcPtr(s);
+  destSetWeight(d, weight);
+  schedDestUpdated(svcSched(p), p);
+  return OK;
+}
+
+// Counters and probes of state (tests, benchmarks). u64 counters are returned as f64.
+export function ipvsLiveConnections(): i32 { return liveConnections(); }
+export function ipvsTemplates(): i32 { return templateCount(); }
+export function ipvsEventsFired(): f64 { return <f64>connEventsFired(); }
+export function ipvsConnLookups(): f64 { return <f64>connLookups(); }
+export function ipvsConnLookupSteps(): f64 { return <f64>connLookupSteps(); }
+export function ipvsVsProbes(): f64 { return <f64>vsTotalProbes(); }
+export function ipvsVsLookups(): f64 { return <f64>vsLookups(); }
+export function ipvsDestActive(d: i32): i32 { return destActive(d); }
+export function ipvsDestInactive(d: i32): i32 { return destInactive(d); }
+export function ipvsDestWeight(d: i32): i32 { return destWeight(d); }
+export function ipvsDestEndpoint(d: i32): i32 { return destEndpoint(d); }
+export function ipvsServiceDestFirst(s: i32): i32 { return svcDestFirst(svcPtr(s)); }
+export function ipvsServiceDestCount(s: i32): i32 { return svcDestCount(svcPtr(s)); }
+/** Entry `i` of the dh/sh/mh table of service `s` (a global destination index or -1). */
+export function ipvsSchedTableEntry(s: i32, i: i32): i32 {
+  const t = svcTable(svcPtr(s));
+  if (t == 0 || i < 0 || i >= MH_TAB_SIZE) return -1;
+  const size = svcSched(svcPtr(s)) == SCHED_MH ? MH_TAB_SIZE : HT_TAB_SIZE;
+  return i < size ? load<i32>(t + (<usize>i << 2)) : -1;
+}
+export function ipvsHash32(v: u32, bits: u32): u32 { return hash32(v, bits); }
+/** mh hashkey with key 1 (which = 1) or key 2 (which = 2). */
+export function ipvsMhHashkey(addr: u32, port: u32, which: i32, offset: u32): u32 {
+  return mhHashkey(addr, port, which == 2 ? MH_HASH2 : MH_HASH1, offset);
+}
+/** hsiphash of a 4-byte value with an arbitrary key {k0, k1} (BigInt on the JS side). */
+export function ipvsHsiphash(v: u32, k0: u64, k1: u64): u32 { return hsiphash32(v, k0, k1); }
+

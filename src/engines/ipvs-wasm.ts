@@ -1,0 +1,263 @@
+// IPVS engine over the WASM core: compiles the cluster into virtual services and destination
+// lists in WASM memory (one instance per engine), then decides flows in batches — one JS→WASM
+// call per batch of Flow records. A low-level surface (packed flow buffer, new-flow and
+// established-packet batches, counters, timing variants) serves the micro-benchmark.
+
+import { KpbenchError } from '../errors.js';
+import { buildVirtualServices, protoNumber, type VirtualService } from '../ipvs/build.js';
+import type { IpvsExports } from '../ipvs/exports.js';
+import { PROTOCOL_NUMBER, type Cluster, type SchedulerName } from '../model/cluster.js';
+import type { Decision, Flow, Verdict } from '../model/flow.js';
+import { instantiate, type WasmBuild } from '../wasm/loader.js';
+import {
+  FLOW_DST_IP, FLOW_DST_PORT, FLOW_DURATION, FLOW_INDEX, FLOW_PACKETS, FLOW_PROTO, FLOW_SRC_IP, FLOW_SRC_PORT,
+  FLOW_START, FLOW_STRIDE, RESULT_STRIDE, VERDICT_DNAT,
+} from '../wasm/layout.js';
+import type { KpbenchExports } from '../wasm/exports.js';
+import type { BatchEngine, DecisionEngine } from './engine.js';
+
+/** Options of the WASM IPVS engine. */
+export interface IpvsWasmOptions {
+  /** Which compiled core runs. */
+  readonly build: WasmBuild;
+  /** The compiled core of `build`, when the caller has it (workers receive it once). */
+  readonly module?: WebAssembly.Module;
+  /** Scheduler of services without their own `ipvs.scheduler` (kube-proxy `--ipvs-scheduler`). @default 'rr' */
+  readonly scheduler?: SchedulerName;
+  /** Seconds a closed TCP connection stays inactive (`--ipvs-tcpfin-timeout`). @default 120 */
+  readonly tcpFinTimeout?: number;
+  /** Seconds a UDP connection lives after its last packet (`--ipvs-udp-timeout`). @default 300 */
+  readonly udpTimeout?: number;
+  /** Flows per JS→WASM call. @default 4096 */
+  readonly batchSize?: number;
+  /** Initial connection arena (grows by doubling). @default 65536 */
+  readonly connectionCapacity?: number;
+  /**
+   * Expiry wheel: 2^slotBits slots of 2^-tickBits seconds. The defaults (61 µs slots, 128 s per
+   * revolution) keep a slot below ~3 events at 20,000 flows/s. @default { tickBits: 14, slotBits: 21 }
+   */
+  readonly wheel?: { readonly tickBits: number; readonly slotBits: number };
+}
+
+/** Exact counters of a WASM IPVS engine. */
+export interface IpvsCounters {
+  readonly flows: number;
+  readonly dnat: number;
+  readonly reject: number;
+  readonly nomatch: number;
+  /** Sum of per-flow work (destinations scanned). */
+  readonly work: number;
+  readonly persistenceHits: number;
+  /** Virtual-service table: lookups and slots probed in all. */
+  readonly serviceLookups: number;
+  readonly serviceProbes: number;
+  readonly liveConnections: number;
+  readonly templates: number;
+  readonly eventsFired: number;
+  /** Established-path lookups and chain entries examined. */
+  readonly connectionLookups: number;
+  readonly connectionLookupSteps: number;
+}
+
+/** Timing variants of the new-flow path (decisions are wrong under them; benchmarks only). */
+export const IpvsBenchMode = { FULL: 0, NO_CONNECTIONS: 1, NO_SCHEDULER: 2, LOOKUP_ONLY: 3 } as const;
+
+const VERDICTS: readonly Verdict[] = ['nomatch', 'dnat', 'reject'];
+
+/** Writes Flow records (wasm/assembly/layout.ts) for `flows[first … first+count)` at byte `at` of `view`. */
+export function packFlows(view: DataView, at: number, flows: readonly Flow[], first = 0, count = flows.length - first): void {
+  for (let k = 0; k < count; k++) {
+    const f = flows[first + k]!;
+    const p = at + k * FLOW_STRIDE;
+    view.setUint32(p + FLOW_SRC_IP, f.src, true);
+    view.setUint32(p + FLOW_DST_IP, f.dst, true);
+    view.setUint16(p + FLOW_SRC_PORT, f.sport, true);
+    view.setUint16(p + FLOW_DST_PORT, f.dport, true);
+    view.setUint32(p + FLOW_PROTO, PROTOCOL_NUMBER[f.proto], true);
+    view.setUint32(p + FLOW_INDEX, f.index >>> 0, true);
+    view.setFloat64(p + FLOW_START, f.start, true);
+    view.setFloat64(p + FLOW_DURATION, f.duration, true);
+    view.setUint32(p + FLOW_PACKETS, 0, true);
+  }
+}
+
+function ceilLog2(n: number): number {
+  let b = 0;
+  while (2 ** b < n) b++;
+  return b;
+}
+
+/** kube-proxy's IPVS mode in WASM (dataplane.md section 1). */
+export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
+  readonly label: string;
+  /** The virtual services, in build order (WASM service index = position). */
+  readonly services: readonly VirtualService[];
+  /** Records the flow buffer holds. */
+  readonly batchCapacity: number;
+  readonly #x: IpvsExports & KpbenchExports;
+  readonly #flows: number;
+  readonly #out: number;
+  #now = -Infinity;
+
+  /**
+   * @throws {InputError} as buildVirtualServices (unknown scheduler or flag, weight, mh size).
+   * @throws {KpbenchError} KPB_ERR_INTERNAL when the core refuses the build.
+   */
+  constructor(cluster: Cluster, options: IpvsWasmOptions) {
+    const scheduler = options.scheduler ?? 'rr';
+    this.label = `ipvs:${scheduler}/wasm-${options.build}`;
+    this.services = buildVirtualServices(cluster, { scheduler });
+    this.batchCapacity = options.batchSize ?? 4096;
+    this.#x = (options.module === undefined ? instantiate(options.build) : instantiate(options.build, options.module)) as IpvsExports & KpbenchExports;
+    const x = this.#x;
+    const dests = this.services.reduce((a, vs) => a + vs.destinations.length, 0);
+    const wheel = options.wheel ?? { tickBits: 14, slotBits: 21 };
+    const status = x.ipvsInit(this.services.length, dests, Math.max(4, ceilLog2(2 * this.services.length)),
+      options.connectionCapacity ?? 65536, 1024, wheel.tickBits, wheel.slotBits,
+      options.tcpFinTimeout ?? 120, options.udpTimeout ?? 300);
+    if (status !== 0) throw new KpbenchError('KPB_ERR_INTERNAL', `ipvsInit failed with status ${status}`);
+    this.services.forEach((vs, i) => {
+      const s = x.ipvsAddService(vs.vip, vs.port, protoNumber(vs), vs.schedulerId, vs.flagBits, vs.persistence ?? -1, vs.destinations.length);
+      if (s !== i) throw new KpbenchError('KPB_ERR_INTERNAL', `ipvsAddService(${vs.name}) returned ${s}`);
+      const ids = vs.destinations.map((d) => x.ipvsAddDest(s, d.endpoint, d.ip, d.port, d.weight, d.serving ? 1 : 0));
+      // graceful termination: added with their weight, then quiesced (SPEC 2.1)
+      vs.destinations.forEach((d, k) => {
+        if (d.terminating) x.ipvsSetWeight(s, ids[k]!, 0);
+      });
+    });
+    this.#flows = x.alloc(this.batchCapacity * FLOW_STRIDE);
+    this.#out = x.alloc(this.batchCapacity * RESULT_STRIDE);
+  }
+
+  /** The raw exports (tests, benchmarks, the batch runner). */
+  get exports(): IpvsExports & KpbenchExports {
+    return this.#x;
+  }
+
+  /** Decides `count` Flow records at `flowsPtr` into Result records at `resultsPtr`: one JS→WASM call. */
+  decideRecords(flowsPtr: number, count: number, resultsPtr: number): void {
+    this.#x.ipvsDecideBatch(flowsPtr, count, resultsPtr);
+  }
+
+  decide(flows: readonly Flow[]): Decision[] {
+    const out: Decision[] = new Array<Decision>(flows.length);
+    for (let first = 0; first < flows.length; first += this.batchCapacity) {
+      const count = Math.min(this.batchCapacity, flows.length - first);
+      for (let k = first; k < first + count; k++) {
+        const start = flows[k]!.start;
+        if (!(start >= this.#now)) {
+          throw new KpbenchError('KPB_ERR_INPUT', `flow ${flows[k]!.index}: start ${start} is before ${this.#now}; flows must come in start order`);
+        }
+        this.#now = start;
+      }
+      this.writeFlows(flows, first, count);
+      this.decideWritten(count);
+      const r = this.results(count);
+      for (let k = 0; k < count; k++) {
+        out[first + k] = { verdict: VERDICTS[r[k * 4]!]!, endpoint: r[k * 4 + 1]!, work: r[k * 4 + 2]! };
+      }
+    }
+    return out;
+  }
+
+  /** Endpoint id of each flow's established connection, or -1 (one table lookup per flow). */
+  established(flows: readonly Flow[]): number[] {
+    const out: number[] = [];
+    for (let first = 0; first < flows.length; first += this.batchCapacity) {
+      const count = Math.min(this.batchCapacity, flows.length - first);
+      this.writeFlows(flows, first, count);
+      this.establishedWritten(count);
+      const r = this.results(count);
+      for (let k = 0; k < count; k++) out.push(r[k * 4] === VERDICT_DNAT ? r[k * 4 + 1]! : -1);
+    }
+    return out;
+  }
+
+  /** Writes flows into the WASM flow buffer (positions 0 … count-1). */
+  writeFlows(flows: readonly Flow[], first = 0, count = flows.length - first): void {
+    if (count > this.batchCapacity) throw new RangeError(`${count} flows exceed the buffer of ${this.batchCapacity}`);
+    packFlows(new DataView(this.#x.memory.buffer), this.#flows, flows, first, count);
+  }
+
+  /** Copies already packed Flow records into the flow buffer. */
+  writeFlowBytes(bytes: Uint8Array): void {
+    if (bytes.length > this.batchCapacity * FLOW_STRIDE) throw new RangeError('packed flows exceed the flow buffer');
+    new Uint8Array(this.#x.memory.buffer, this.#flows, bytes.length).set(bytes);
+  }
+
+  /** Adds `seconds` to the start of the first `count` buffered flows (benchmarks replaying a trace). */
+  shiftWrittenStarts(count: number, seconds: number): void {
+    const v = new DataView(this.#x.memory.buffer);
+    for (let k = 0; k < count; k++) {
+      const p = this.#flows + k * FLOW_STRIDE + FLOW_START;
+      v.setFloat64(p, v.getFloat64(p, true) + seconds, true);
+    }
+  }
+
+  /** Decides the first `count` buffered flows as new flows: one JS→WASM call. */
+  decideWritten(count: number): void {
+    this.#x.ipvsDecideBatch(this.#flows, count, this.#out);
+  }
+
+  /** Looks the first `count` buffered flows up as established packets: one JS→WASM call. */
+  establishedWritten(count: number): void {
+    this.#x.ipvsEstablishedBatch(this.#flows, count, this.#out);
+  }
+
+  /** Result records of the last batch: [verdict, endpoint, work, probes] × count (a fresh view). */
+  results(count: number): Int32Array {
+    return new Int32Array(this.#x.memory.buffer, this.#out, count * 4);
+  }
+
+  /** Selects a timing variant (IpvsBenchMode). */
+  setBenchMode(mode: number): void {
+    this.#x.ipvsSetBenchMode(mode);
+  }
+
+  /** Global destination index of list position `pos` of virtual service `s`. */
+  destinationIndex(s: number, pos: number): number {
+    return this.#x.ipvsServiceDestFirst(s) + pos;
+  }
+
+  /** Active/inactive/weight/endpoint of every destination of virtual service `s`, in list order. */
+  destinationCounts(s: number): Array<{ endpoint: number; active: number; inactive: number; weight: number }> {
+    const x = this.#x;
+    const first = x.ipvsServiceDestFirst(s);
+    return Array.from({ length: x.ipvsServiceDestCount(s) }, (_, i) => ({
+      endpoint: x.ipvsDestEndpoint(first + i),
+      active: x.ipvsDestActive(first + i),
+      inactive: x.ipvsDestInactive(first + i),
+      weight: x.ipvsDestWeight(first + i),
+    }));
+  }
+
+  /** The dh/sh/mh lookup table of virtual service `s` as endpoint ids (-1 = empty bucket). */
+  schedulerTable(s: number): number[] {
+    const x = this.#x;
+    const size = this.services[s]?.scheduler === 'mh' ? 4093 : 256;
+    return Array.from({ length: size }, (_, i) => {
+      const d = x.ipvsSchedTableEntry(s, i);
+      return d < 0 ? -1 : x.ipvsDestEndpoint(d);
+    });
+  }
+
+  /** Exact counters since the engine was built. */
+  counters(): IpvsCounters {
+    const x = this.#x;
+    return {
+      flows: Number(x.ipvsCounterFlows()),
+      dnat: Number(x.ipvsCounterDnat()),
+      reject: Number(x.ipvsCounterReject()),
+      nomatch: Number(x.ipvsCounterNomatch()),
+      work: Number(x.ipvsCounterWork()),
+      persistenceHits: Number(x.ipvsCounterPersistHits()),
+      serviceLookups: x.ipvsVsLookups(),
+      serviceProbes: x.ipvsVsProbes(),
+      liveConnections: x.ipvsLiveConnections(),
+      templates: x.ipvsTemplates(),
+      eventsFired: x.ipvsEventsFired(),
+      connectionLookups: x.ipvsConnLookups(),
+      connectionLookupSteps: x.ipvsConnLookupSteps(),
+    };
+  }
+}

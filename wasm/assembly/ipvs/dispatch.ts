@@ -1,0 +1,200 @@
+// The IPVS core: the new-flow batch loop (lookup → persistence → schedule → connection) and the
+// established-packet batch. Dispatch is static (STYLE.md 3): ipvsDecideBatch switches on a
+// scheduler id and runs runBatch<S>, an instantiation per scheduler class in which pick() is a
+// direct, inlinable call. runBatch<S> stops at the first flow whose service uses another
+// scheduler and hands that flow (already advanced and looked up) back, so the switch runs once per
+// run of same-scheduler flows — once per batch in a cluster with one scheduler — never per flow.
+
+import {
+  FLOW_DST_IP, FLOW_DST_PORT, FLOW_DURATION, FLOW_PROTO, FLOW_SRC_IP, FLOW_SRC_PORT, FLOW_START, FLOW_STRIDE,
+  NO_ENDPOINT, RESULT_ENDPOINT, RESULT_EXTRA, RESULT_STRIDE, RESULT_VERDICT, RESULT_WORK, VERDICT_DNAT,
+  VERDICT_NOMATCH, VERDICT_REJECT,
+} from '../layout';
+import { advance, connCreate, connDest, connLookup, lastChainWork } from './conn';
+import { SVC_F_PERSISTENT } from './layout';
+import { tmplAlive, tmplAttach, tmplCreate, tmplDest, tmplFind, tmplGen, tmplReplace } from './persist';
+import {
+  lastWork, NO_DEST, SCHED_DH, SCHED_LC, SCHED_MH, SCHED_NQ, SCHED_RR, SCHED_SED, SCHED_SH, SCHED_WLC, SCHED_WRR,
+} from './scheduler';
+import { DestinationHash } from './schedulers/dh';
+import { LeastConnection } from './schedulers/lc';
+import { MaglevHash } from './schedulers/mh';
+import { NeverQueue } from './schedulers/nq';
+import { RoundRobin } from './schedulers/rr';
+import { ShortestExpectedDelay } from './schedulers/sed';
+import { SourceHash } from './schedulers/sh';
+import { WeightedLeastConnection } from './schedulers/wlc';
+import { WeightedRoundRobin } from './schedulers/wrr';
+import { destEndpoint, destWeight, svcDestCount, svcDestFirst, svcFlags, svcPtr, svcSched, svcTimeout } from './service';
+import { lastProbes, vsLookup } from './table';
+
+export const RR = new RoundRobin();
+export const WRR = new WeightedRoundRobin();
+export const LC = new LeastConnection();
+export const WLC = new WeightedLeastConnection();
+export const SED = new ShortestExpectedDelay();
+export const NQ = new NeverQueue();
+export const DH = new DestinationHash();
+export const SH = new SourceHash();
+export const MH = new MaglevHash();
+
+// A flow already advanced to and looked up, waiting for the runBatch of its scheduler.
+let pendingFlow: i32 = -1;
+let pendingSvc: i32 = -1;
+let pendingProbes: i32 = 0;
+let lastId: i32 = SCHED_RR;
+
+// Exact counters (tier A): new flows by verdict, scheduling work, persistence hits.
+let flowsSeen: u64 = 0;
+let dnats: u64 = 0;
+let rejects: u64 = 0;
+let nomatches: u64 = 0;
+let workTotal: u64 = 0;
+let persistHits: u64 = 0;
+
+// Timing variants for the benchmark breakdown: bit 0 skips the connection table (no connCreate,
+// no advance), bit 1 skips the scheduler (always the list head). Decisions are wrong under them.
+let benchMode: i32 = 0;
+
+export function setBenchMode(mode: i32): void { benchMode = mode; }
+export function counterFlows(): u64 { return flowsSeen; }
+export function counterDnat(): u64 { return dnats; }
+export function counterReject(): u64 { return rejects; }
+export function counterNomatch(): u64 { return nomatches; }
+export function counterWork(): u64 { return workTotal; }
+export function counterPersistHits(): u64 { return persistHits; }
+
+/** Bench variant without a scheduler: the list head, or NO_DEST for an empty list. */
+// @ts-ignore: decorator
+@inline function listHead(svc: usize): i32 {
+  return svcDestCount(svc) > 0 ? svcDestFirst(svc) : NO_DEST;
+}
+
+// @ts-ignore: decorator
+@inline function writeResult(r: usize, verdict: u32, endpoint: i32, work: i32, probes: i32): void {
+  store<u32>(r, verdict, RESULT_VERDICT);
+  store<i32>(r, endpoint, RESULT_ENDPOINT);
+  store<i32>(r, work, RESULT_WORK);
+  store<i32>(r, probes, RESULT_EXTRA);
+}
+
+/** Decides flows [from, count) with scheduler S; returns the index of the first flow it left undone. */
+function runBatch<S>(sched: S, id: i32, flows: usize, from: i32, count: i32, out: usize): i32 {
+  for (let i = from; i < count; i++) {
+    const f = flows + <usize>i * FLOW_STRIDE;
+    const r = out + <usize>i * RESULT_STRIDE;
+    const start = load<f64>(f, FLOW_START);
+    let s: i32;
+    let probes: i32;
+    if (pendingFlow == i) {
+      s = pendingSvc;
+      probes = pendingProbes;
+      pendingFlow = -1;
+    } else {
+      if ((benchMode & 1) == 0) advance(start);
+      s = vsLookup(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO));
+      probes = lastProbes();
+      if (s >= 0 && svcSched(svcPtr(s)) != id) {
+        pendingFlow = i;
+        pendingSvc = s;
+        pendingProbes = probes;
+        return i;
+      }
+    }
+    flowsSeen++;
+    if (s < 0) {
+      nomatches++;
+      writeResult(r, VERDICT_NOMATCH, NO_ENDPOINT, 0, probes);
+      continue;
+    }
+    const svc = svcPtr(s);
+    const src = load<u32>(f, FLOW_SRC_IP);
+    const persistent = (svcFlags(svc) & SVC_F_PERSISTENT) != 0;
+    let d = NO_DEST;
+    let work = 0;
+    let t = -1;
+    if (persistent) {
+      t = tmplFind(src, s);
+      // a template is used while alive and its destination's weight is not 0 (expire_quiescent_template)
+      if (t >= 0 && tmplAlive(t, svcTimeout(svc), start) && destWeight(tmplDest(t)) > 0) {
+        d = tmplDest(t);
+        persistHits++;
+      } else {
+        if ((benchMode & 2) == 0) {
+          d = sched.pick(svc, f);
+          work = lastWork();
+        } else d = listHead(svc);
+        if (d != NO_DEST) {
+          if (t >= 0) tmplReplace(t, d, start);
+          else t = tmplCreate(src, s, d, start);
+        }
+      }
+    } else if ((benchMode & 2) == 0) {
+      d = sched.pick(svc, f);
+      work = lastWork();
+    } else {
+      d = listHead(svc);
+    }
+    workTotal += <u64>work;
+    if (d == NO_DEST) {
+      rejects++;
+      writeResult(r, VERDICT_REJECT, NO_ENDPOINT, work, probes);
+      continue;
+    }
+    let gen: u32 = 0;
+    if (t >= 0) {
+      tmplAttach(t, start);
+      gen = tmplGen(t);
+    }
+    if ((benchMode & 1) == 0) {
+      connCreate(<u32>load<u8>(f, FLOW_PROTO), src, <u32>load<u16>(f, FLOW_SRC_PORT), load<u32>(f, FLOW_DST_IP),
+        <u32>load<u16>(f, FLOW_DST_PORT), start, load<f64>(f, FLOW_DURATION), d, t, gen);
+    }
+    dnats++;
+    writeResult(r, VERDICT_DNAT, destEndpoint(d), work, probes);
+  }
+  return count;
+}
+
+/**
+ * Decides `count` new flows (Flow records at `flows`, non-decreasing start) into Result records at
+ * `out`: verdict, global endpoint id, work (destinations scanned), extra = virtual-service probes.
+ */
+export function ipvsDecideBatch(flows: usize, count: i32, out: usize): i32 {
+  let i = 0;
+  let id = lastId;
+  pendingFlow = -1;
+  while (i < count) {
+    switch (id) {
+      case SCHED_RR: i = runBatch<RoundRobin>(RR, id, flows, i, count, out); break;
+      case SCHED_WRR: i = runBatch<WeightedRoundRobin>(WRR, id, flows, i, count, out); break;
+      case SCHED_LC: i = runBatch<LeastConnection>(LC, id, flows, i, count, out); break;
+      case SCHED_WLC: i = runBatch<WeightedLeastConnection>(WLC, id, flows, i, count, out); break;
+      case SCHED_SED: i = runBatch<ShortestExpectedDelay>(SED, id, flows, i, count, out); break;
+      case SCHED_NQ: i = runBatch<NeverQueue>(NQ, id, flows, i, count, out); break;
+      case SCHED_DH: i = runBatch<DestinationHash>(DH, id, flows, i, count, out); break;
+      case SCHED_SH: i = runBatch<SourceHash>(SH, id, flows, i, count, out); break;
+      case SCHED_MH: i = runBatch<MaglevHash>(MH, id, flows, i, count, out); break;
+      default: return -1;
+    }
+    if (i < count) id = svcSched(svcPtr(pendingSvc));
+  }
+  lastId = id;
+  return count;
+}
+
+/**
+ * Established packets (SPEC 1): one connection-table lookup per packet, keyed on the Flow record's
+ * tuple. Result: verdict DNAT with the connection's endpoint, or NOMATCH; work = chain entries examined.
+ */
+export function ipvsEstablishedBatch(flows: usize, count: i32, out: usize): i32 {
+  for (let i = 0; i < count; i++) {
+    const f = flows + <usize>i * FLOW_STRIDE;
+    const r = out + <usize>i * RESULT_STRIDE;
+    const c = connLookup(<u32>load<u8>(f, FLOW_PROTO), load<u32>(f, FLOW_SRC_IP), <u32>load<u16>(f, FLOW_SRC_PORT),
+      load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT));
+    if (c >= 0) writeResult(r, VERDICT_DNAT, destEndpoint(connDest(c)), lastChainWork(), 0);
+    else writeResult(r, VERDICT_NOMATCH, NO_ENDPOINT, lastChainWork(), 0);
+  }
+  return count;
+}
