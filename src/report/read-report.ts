@@ -54,7 +54,7 @@ const COUNTERS = obj({
 });
 
 const SHARD = obj({
-  caseId: str, shard: num(0), shards: num(1), counters: COUNTERS, endpointCounts: arr(pair), workHistogram: arr(pair),
+  caseId: str, shard: num(0), shards: num(1), generated: num(0), counters: COUNTERS, endpointCounts: arr(pair), workHistogram: arr(pair),
   rounds: arr(obj({ flows: num(0), ns: num(0) })), established: obj({ packets: num(0), ns: num(0), probes: num(0) }), wallMs: num(0),
 });
 

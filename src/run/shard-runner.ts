@@ -57,6 +57,7 @@ export function runShard(task: ShardTask, module?: WebAssembly.Module): ShardRes
   let estPackets = 0;
   let estNs = 0;
   let lost = task.fault === 'lose-flow';
+  let generated = 0;
   for (let r = 0; r < task.rounds; r++) {
     const first = Math.floor((w.flows * r) / task.rounds);
     const end = Math.floor((w.flows * (r + 1)) / task.rounds);
@@ -65,6 +66,7 @@ export function runShard(task: ShardTask, module?: WebAssembly.Module): ShardRes
     for (let i = first; i < end; i += CHUNK) {
       let n = workload.generate(i, Math.min(CHUNK, end - i), task.shard, task.shards, flowsPtr);
       if (n === 0) continue;
+      generated += n;
       const t0 = process.hrtime.bigint();
       engine.decideRecords(flowsPtr, n, resultsPtr);
       ns += Number(process.hrtime.bigint() - t0);
@@ -101,7 +103,7 @@ export function runShard(task: ShardTask, module?: WebAssembly.Module): ShardRes
   const workHistogram: Array<[number, number]> = [];
   for (let b = 0; b < bins; b++) if (hist[b]! > 0) workHistogram.push([b, hist[b]!]);
   return {
-    caseId: c.id, shard: task.shard, shards: task.shards, counters, endpointCounts, workHistogram, rounds,
+    caseId: c.id, shard: task.shard, shards: task.shards, generated, counters, endpointCounts, workHistogram, rounds,
     established: { packets: estPackets, ns: estNs, probes: Number(x.conntrackProbes()) },
     wallMs: performance.now() - wall0,
   };

@@ -80,6 +80,8 @@ export interface ShardResult {
   readonly caseId: string;
   readonly shard: number;
   readonly shards: number;
+  /** Flows the shard generated: its counters must account for exactly these. */
+  readonly generated: number;
   readonly counters: ExactCounters;
   /** New flows per global endpoint id: [id, count] pairs for non-zero counts. */
   readonly endpointCounts: ReadonlyArray<readonly [number, number]>;

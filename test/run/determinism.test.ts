@@ -54,7 +54,7 @@ describe('runBenchmark()', () => {
 
   it('fails the run naming the shard when a worker loses a flow (conservation)', async () => {
     const run = runBenchmark({ ...base, services: [30], workers: 2, fault: { kind: 'lose-flow', caseId: 'ipvs:lc/30', shard: 1 } });
-    await expect(run).rejects.toThrow(/case ipvs:lc\/30 shard 1\/2 .*verdicts add up to \d+ but \d+ flows were decided/);
+    await expect(run).rejects.toThrow(/case ipvs:lc\/30 shard 1\/2 .*generated \d+ flows but accounted for \d+; the run is invalid/);
   });
 
   it.each([
