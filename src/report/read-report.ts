@@ -67,10 +67,31 @@ const CASE = obj({
   mflowsPerSec: num(), nsPerRule: nullableNum, established: obj({ nsPerPacket: num(0) }),
 });
 
+const int = (min: number, max: number): Checker => (v, place, p) => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) p.push({ place, message: `expected an integer ${min}…${max}` });
+};
+const bool: Checker = (v, place, p) => {
+  if (typeof v !== 'boolean') p.push({ place, message: 'expected true or false' });
+};
+const RANGE = obj({ lo: int(0, 65535), hi: int(0, 65535) });
+const POPULARITY: Checker = (v, place, p) => {
+  if (isObj(v) && v['kind'] === 'uniform') return;
+  if (isObj(v) && v['kind'] === 'zipf' && typeof v['s'] === 'number' && v['s'] > 0 && v['s'] <= 10) return;
+  p.push({ place, message: 'expected {"kind":"uniform"} or {"kind":"zipf","s":S}' });
+};
+const oneOf = (allowed: readonly string[]): Checker => (v, place, p) => {
+  if (typeof v !== 'string' || !allowed.includes(v)) p.push({ place, message: `expected one of ${allowed.join(', ')}` });
+};
+
 const WORKLOAD = obj({
-  seed: num(0), flows: num(1), miss: num(0), clients: num(1), rate: num(0), duration: num(0), packets: num(0), tcp: num(0), dead: num(0),
-  services: arr(num(1)), modes: arr(str), schedulers: arr(str), rounds: num(1),
+  seed: int(0, 0xffffffff), endpoints: RANGE, weights: RANGE, flows: int(1, 4_000_000_000), popularity: POPULARITY,
+  miss: num(0), clients: int(1, 1 << 20), rate: num(0), duration: num(0), packets: num(1), tcp: num(0), dead: num(0),
+  tcpFinTimeout: num(0), udpTimeout: num(0), services: arr(int(1, 1_000_000), 1000), modes: arr(oneOf(['iptables', 'ipvs', 'nftables', 'userspace']), 4),
+  schedulers: arr(oneOf(['rr', 'wrr', 'lc', 'wlc', 'sed', 'nq', 'dh', 'sh', 'mh']), 9), rounds: int(1, 1000),
 });
+
+const ENV = obj({ node: str, v8: str, cpu: str, cores: num(0), simd: bool, commit: str, date: str });
+const RUN = obj({ wallMs: num(0), cpuMs: num(0) });
 
 /**
  * Parses and checks a report file's text.
@@ -90,6 +111,9 @@ export function parseReport(text: string, source: string): Report {
     throw new InputError(source, [{ place: '$.schemaVersion', message: `version ${JSON.stringify(doc['schemaVersion'])} is not ${SCHEMA_VERSION}; re-create the file with this kpbench` }]);
   }
   WORKLOAD(doc['workload'], '$.workload', p);
+  ENV(doc['env'], '$.env', p);
+  RUN(doc['run'], '$.run', p);
+  bool(doc['complete'], '$.complete', p);
   arr(CASE, 100_000)(doc['cases'], '$.cases', p);
   if (doc['shards'] !== undefined) arr(SHARD, 1_000_000)(doc['shards'], '$.shards', p);
   if (p.length > 0) throw new InputError(source, p);

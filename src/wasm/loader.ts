@@ -4,7 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KpbenchExports } from './exports.js';
+import { KpbenchError } from '../errors.js';
 import { packageRoot } from './package-root.js';
+
+/** The WASM core called `abort` (an assertion or the allocator refusing a size). */
+export class WasmAbortError extends Error {
+  override name = 'WasmAbortError';
+}
 
 /** Which compiled core to run: plain WASM, or WASM with 128-bit SIMD. */
 export type WasmBuild = 'scalar' | 'simd';
@@ -52,11 +58,30 @@ export function instantiate(build: WasmBuild, module: WebAssembly.Module = wasmM
   const instance = new WebAssembly.Instance(module, {
     env: {
       abort(msg: number, file: number, line: number, col: number): never {
-        throw new Error(`kpbench WASM abort: ${readString(msg)} at ${readString(file)}:${line}:${col}`);
+        throw new WasmAbortError(`kpbench WASM abort: ${readString(msg)} at ${readString(file)}:${line}:${col}`);
       },
     },
   });
-  const x = instance.exports as unknown as KpbenchExports;
-  memory = x.memory;
-  return x;
+  const raw = instance.exports as unknown as KpbenchExports;
+  memory = raw.memory;
+  return { ...raw, alloc: guardedAlloc(raw) };
+}
+
+/** Largest WASM memory a wasm32 instance can have. */
+export const WASM_MEMORY_LIMIT_BYTES = 4 * 1024 ** 3;
+
+/**
+ * `alloc` that turns a failed memory growth (the stub runtime traps) into a clean limit error, so
+ * a case too big for one instance is refused with the limit named instead of crashing.
+ */
+function guardedAlloc(x: KpbenchExports): (bytes: number) => number {
+  return (bytes: number): number => {
+    try {
+      return x.alloc(bytes);
+    } catch (e) {
+      if (!(e instanceof WebAssembly.RuntimeError) && !(e instanceof WasmAbortError)) throw e;
+      const have = x.memory.buffer.byteLength;
+      throw new KpbenchError('KPB_ERR_LIMIT', `WASM memory exhausted: ${bytes} more bytes needed with ${have} in use (a wasm32 instance holds at most ${WASM_MEMORY_LIMIT_BYTES / 1024 ** 3} GiB); use fewer services, endpoints or connections per shard, or more shards`);
+    }
+  };
 }
