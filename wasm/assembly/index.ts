@@ -23,3 +23,9 @@ export function layoutResultStride(): i32 {
 
 export * from './iptables/api';
 export * from './ipvs/api';
+export * from './nftables/api';
+export * from './userspace/api';
+export * from './workload/api';
+export * from './stats/api';
+export * from './conntrack/api';
+export * from './calibrate/api';
