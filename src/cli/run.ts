@@ -106,7 +106,7 @@ export function runConfig(cmd: string, o: Options): RunConfig {
     seed: o.integer(cmd, 'seed', 1, 0, 0xffffffff),
     endpoints: parseRange(cmd, 'endpoints', o.get('endpoints') ?? '3', 0, 4093),
     weights: parseRange(cmd, 'weights', o.get('weights') ?? '1', 0, 65535),
-    flows: o.integer(cmd, 'flows', quick ? 200_000 : 2_000_000, 1, MAX_FLOWS),
+    flows: o.integer(cmd, 'flows', quick ? 500_000 : 2_000_000, 1, MAX_FLOWS),
     popularity: popularity(cmd, o.get('popularity') ?? 'uniform'),
     miss: o.number(cmd, 'miss', 0, 0, 1),
     clients: o.integer(cmd, 'clients', 10_000, 1, MAX_CLIENTS),
