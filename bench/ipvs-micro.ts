@@ -3,20 +3,29 @@
 // tcpFinTimeout 120 s → ~2.4 million live connections), one worker; the established-packet path;
 // and where rr's time goes (timing variants that drop the scheduler and/or the connection table).
 //
-// Run: npx tsc -p tsconfig.build.json && node dist/bench/ipvs-micro.js [--quick] [--schedulers rr,sh]
+// Run: npx tsc -p tsconfig.build.json && node --expose-gc dist/bench/ipvs-micro.js [--quick]
+//      [--schedulers rr,sh] [--rounds 7]
 // Each case: a fresh engine, warmed up over 150 s of simulated time by replaying a 2^20-flow trace
-// (start times shifted by the trace's span on each pass), then tinybench over batches of 65,536
-// flows (one JS→WASM call each; copying the batch into WASM memory happens in beforeEach, untimed).
+// (start times shifted by the trace's span on each pass), then rounds of timed batches of 65,536
+// flows (one JS→WASM call each; copying a batch into WASM memory is untimed). The rr breakdown
+// interleaves its variants inside each round (the machine is shared: only ratios measured side by
+// side mean much) and reports medians over rounds:
+//   lookup      virtual-service lookup only (IpvsBenchMode.LOOKUP_ONLY)
+//   +scheduler  lookup + rr (NO_CONNECTIONS)
+//   +events     + connection accounting: counters, expiry events, templates (NO_INDEX)
+//   full        + established-path index inserts (FULL); NO_TOUCH: the same without touch-ahead
+//   established one index lookup per packet, on the flows of the batch just decided (hits)
+// The variants that skip connections run on the batch FULL decides next, so every batch opens its
+// connections and the live count holds (printed: lowest seen … at the end).
 
 import { execSync } from 'node:child_process';
-import { cpus } from 'node:os';
-import { Bench } from 'tinybench';
+import { cpus, loadavg } from 'node:os';
 import { MAX_SYNTHETIC_ENDPOINTS, syntheticCluster } from '../src/gen/cluster.js';
 import { syntheticFlows } from '../src/gen/flows.js';
 import { IpvsBenchMode, IpvsWasmEngine, packFlows } from '../src/engines/ipvs-wasm.js';
 import { SCHEDULER_NAMES, type Cluster, type SchedulerName } from '../src/model/cluster.js';
 import { defaultBuild } from '../src/wasm/loader.js';
-import { FLOW_STRIDE } from '../src/wasm/layout.js';
+import { FLOW_SRC_PORT, FLOW_START, FLOW_STRIDE } from '../src/wasm/layout.js';
 
 const BATCH = 65_536;
 const TRACE = 1 << 20;
@@ -24,6 +33,8 @@ const RATE = 20_000;
 const WARM_SECONDS = 150;
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const roundsArg = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : NaN;
+const ROUNDS = Number.isFinite(roundsArg) ? roundsArg : quick ? 5 : 7;
 const schedArg = args[args.indexOf('--schedulers') + 1];
 const schedulers: readonly SchedulerName[] = args.includes('--schedulers') && schedArg !== undefined
   ? (schedArg.split(',') as SchedulerName[]) : SCHEDULER_NAMES;
@@ -47,16 +58,32 @@ function makeTrace(cluster: Cluster): Trace {
   return { bytes, span: TRACE / RATE };
 }
 
-/** Replays the trace into an engine batch by batch, shifting start times by `span` per pass. */
+/**
+ * Replays the trace into an engine batch by batch. Each pass shifts start times by the trace's span
+ * and XORs source ports with a per-pass constant: connections outlive a pass (121 s > 52 s), and
+ * replaying identical tuples would turn every flow into port reuse of a live connection.
+ */
 class Replayer {
   #pos = 0;
   #pass = 0;
+  readonly #scratch = new Uint8Array(BATCH * FLOW_STRIDE);
   constructor(readonly engine: IpvsWasmEngine, readonly trace: Trace) {}
   /** Loads the next batch into the engine's flow buffer. */
   load(): void {
     const at = this.#pos * FLOW_STRIDE;
-    this.engine.writeFlowBytes(this.trace.bytes.subarray(at, at + BATCH * FLOW_STRIDE));
-    if (this.#pass > 0) this.engine.shiftWrittenStarts(BATCH, this.#pass * this.trace.span);
+    const b = this.#scratch;
+    b.set(this.trace.bytes.subarray(at, at + BATCH * FLOW_STRIDE));
+    if (this.#pass > 0) {
+      const v = new DataView(b.buffer);
+      const shift = this.#pass * this.trace.span;
+      const xor = (this.#pass * 0x9e37) & 0xffff;
+      for (let k = 0; k < BATCH; k++) {
+        const p = k * FLOW_STRIDE;
+        v.setFloat64(p + FLOW_START, v.getFloat64(p + FLOW_START, true) + shift, true);
+        v.setUint16(p + FLOW_SRC_PORT, v.getUint16(p + FLOW_SRC_PORT, true) ^ xor, true);
+      }
+    }
+    this.engine.writeFlowBytes(b);
     this.#pos += BATCH;
     if (this.#pos >= TRACE) {
       this.#pos = 0;
@@ -69,17 +96,9 @@ class Replayer {
   }
 }
 
-interface Row {
-  readonly name: string;
-  readonly ns: number;
-  readonly min: number;
-  readonly max: number;
-  readonly live: number;
-}
-const rows: Row[] = [];
-
 function engineFor(cluster: Cluster, scheduler: SchedulerName): IpvsWasmEngine {
-  return new IpvsWasmEngine(cluster, { build, scheduler, batchSize: BATCH, connectionCapacity: 1 << 22 });
+  // default workload: ~20,000 flows/s × (1 s + 120 s) ≈ 2.5 M live connections
+  return new IpvsWasmEngine(cluster, { build, scheduler, batchSize: BATCH, connectionCapacity: 3_000_000 });
 }
 
 function warm(r: Replayer): void {
@@ -89,23 +108,20 @@ function warm(r: Replayer): void {
   }
 }
 
-function measure(name: string, r: Replayer, run: () => void, perItem = BATCH): Row {
-  const bench = new Bench({ name, time: 400, warmupTime: 100, iterations: 8, warmupIterations: 2 });
-  bench.add(name, run, { beforeEach: () => r.load() });
-  bench.runSync();
-  const res = bench.tasks[0]!.result;
-  if (res.state !== 'completed') throw new Error(`${name}: ${res.state}`);
-  const row = {
-    name,
-    ns: (res.latency.p50 * 1e6) / perItem,
-    min: (res.latency.min * 1e6) / perItem,
-    max: (res.latency.max * 1e6) / perItem,
-    live: r.engine.counters().liveConnections,
-  };
-  rows.push(row);
-  console.log(`${name.padEnd(44)} ${row.ns.toFixed(1).padStart(8)} ns/flow (min ${row.min.toFixed(1)}, max ${row.max.toFixed(1)})  live=${row.live}`);
-  return row;
+/** ns per flow of one call. */
+function time(run: () => void): number {
+  const t0 = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - t0) / BATCH;
 }
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+const fmt = (x: number | undefined, w = 9): string => (x === undefined ? '-' : x.toFixed(1)).padStart(w);
 
 function env(): string {
   let commit = 'unknown';
@@ -115,9 +131,17 @@ function env(): string {
   return `node ${process.version}, v8 ${process.versions.v8}, ${cpus()[0]?.model ?? 'cpu?'} × ${cpus().length}, build ${build}, commit ${commit}, ${new Date().toISOString()}`;
 }
 
+const gc = (globalThis as { gc?: () => void }).gc;
+/** Variants that touch neither time nor connections: timed on the batch FULL then decides. */
+const SKIPPING = [['lookup', IpvsBenchMode.LOOKUP_ONLY], ['+scheduler', IpvsBenchMode.NO_CONNECTIONS]] as const;
+/** Variants that open connections: each on its own batch. */
+const OWN_BATCH = [['+events', IpvsBenchMode.NO_INDEX], ['full-no-touch', IpvsBenchMode.NO_TOUCH]] as const;
+
 console.log(`# ipvs-micro — ${env()}`);
-console.log(`# batch ${BATCH} flows, trace ${TRACE} flows (${TRACE / RATE} s), warm-up ${WARM_SECONDS} s simulated`);
+console.log(`# load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`# batch ${BATCH} flows, trace ${TRACE} flows (${TRACE / RATE} s), warm-up ${WARM_SECONDS} s simulated, ${ROUNDS} rounds, medians`);
 const results = new Map<string, number>();
+const breakdown = new Map<string, Map<string, number>>();
 for (const E of ENDPOINTS) {
   for (const N of SIZES) {
     if (N * E > MAX_SYNTHETIC_ENDPOINTS) {
@@ -127,23 +151,56 @@ for (const E of ENDPOINTS) {
     const cluster = syntheticCluster({ services: N, endpoints: { lo: E, hi: E }, seed: 1 });
     const trace = makeTrace(cluster);
     for (const s of schedulers) {
+      if (E === 32 && N > 1_000 && s !== 'rr') continue; // E = 32: a subset (every scheduler at N ≤ 1,000, rr at all N)
       if (s === 'mh' && N * 4093 * 4 > 512 * 2 ** 20) {
         console.log(`ipvs/mh services=${N} dests=${E}: skipped (mh tables need ${(N * 4093 * 4 / 2 ** 20).toFixed(0)} MiB)`);
         continue;
       }
+      gc?.();
       const engine = engineFor(cluster, s);
       const r = new Replayer(engine, trace);
       warm(r);
-      const row = measure(`ipvs/${s} services=${N} dests=${E}`, r, () => engine.decideWritten(BATCH));
-      results.set(`${s}/${N}/${E}`, row.ns);
-      if (s === 'rr' && E === 3 && (N === 10_000 || N === 100_000 || N === 100)) {
-        measure(`ipvs/established services=${N} dests=${E}`, r, () => engine.establishedWritten(BATCH));
-        engine.setBenchMode(IpvsBenchMode.NO_SCHEDULER);
-        measure(`ipvs/rr-no-scheduler services=${N} dests=${E}`, r, () => engine.decideWritten(BATCH));
-        engine.setBenchMode(IpvsBenchMode.NO_CONNECTIONS);
-        measure(`ipvs/rr-no-conntable services=${N} dests=${E}`, r, () => engine.decideWritten(BATCH));
-        engine.setBenchMode(IpvsBenchMode.LOOKUP_ONLY);
-        measure(`ipvs/lookup-only services=${N} dests=${E}`, r, () => engine.decideWritten(BATCH));
+      const name = `ipvs/${s} services=${N} dests=${E}`;
+      const withBreakdown = s === 'rr' && E === 3;
+      const samples = new Map<string, number[]>();
+      const add = (k: string, v: number): void => {
+        samples.set(k, [...(samples.get(k) ?? []), v]);
+      };
+      let liveLo = Infinity;
+      for (let round = 0; round < ROUNDS; round++) {
+        if (!withBreakdown) {
+          r.load();
+          add('full', time(() => engine.decideWritten(BATCH)));
+          liveLo = Math.min(liveLo, engine.counters().liveConnections);
+          continue;
+        }
+        // variants that leave connections alone run on the batch FULL then decides for real
+        r.load();
+        for (const [label, mode] of SKIPPING) {
+          engine.setBenchMode(mode);
+          add(label, time(() => engine.decideWritten(BATCH)));
+        }
+        engine.setBenchMode(IpvsBenchMode.FULL);
+        add('full', time(() => engine.decideWritten(BATCH)));
+        add('established', time(() => engine.establishedWritten(BATCH)));
+        for (const [label, mode] of OWN_BATCH) {
+          engine.setBenchMode(mode);
+          r.load();
+          add(label, time(() => engine.decideWritten(BATCH)));
+        }
+        liveLo = Math.min(liveLo, engine.counters().liveConnections);
+      }
+      engine.setBenchMode(IpvsBenchMode.FULL);
+      const c = engine.counters();
+      const med = new Map([...samples].map(([k, v]) => [k, median(v)]));
+      const full = med.get('full')!;
+      results.set(`${s}/${N}/${E}`, full);
+      const spread = samples.get('full')!;
+      console.log(`${name.padEnd(36)} ${fmt(full)} ns/flow (min ${Math.min(...spread).toFixed(1)}, max ${Math.max(...spread).toFixed(1)})  live ${liveLo}…${c.liveConnections}, conn memory ${(c.connectionBytes / 2 ** 20).toFixed(0)} MiB`);
+      if (withBreakdown) {
+        breakdown.set(String(N), med);
+        const steps = c.connectionLookups > 0 ? c.connectionLookupSteps / c.connectionLookups : 0;
+        console.log(`  breakdown: ${[...med].map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}; index slots per lookup ${steps.toFixed(2)}`);
       }
     }
   }
@@ -151,10 +208,15 @@ for (const E of ENDPOINTS) {
 
 console.log('\n# ns per new flow (median), by scheduler × services');
 for (const E of ENDPOINTS) {
-  console.log(`\nE = ${E}\n${'sched'.padEnd(6)}${SIZES.map((n) => String(n).padStart(10)).join('')}`);
-  for (const s of schedulers) {
-    console.log(s.padEnd(6) + SIZES.map((n) => (results.get(`${s}/${n}/${E}`)?.toFixed(1) ?? '-').padStart(10)).join(''));
-  }
+  console.log(`\nE = ${E}\n${'sched'.padEnd(6)}${SIZES.map((n) => String(n).padStart(9)).join('')}`);
+  for (const s of schedulers) console.log(s.padEnd(6) + SIZES.map((n) => fmt(results.get(`${s}/${n}/${E}`))).join(''));
+}
+console.log('\n# where rr\'s time goes (E = 3, ns per flow, medians; each part = the variant minus the one before)');
+console.log(`${'N'.padStart(8)}${['lookup', 'scheduler', 'accounting', 'index ins.', 'full', 'no-touch', 'established'].map((h) => h.padStart(12)).join('')}`);
+for (const [n, m] of breakdown) {
+  const v = (k: string): number => m.get(k) ?? NaN;
+  const parts = [v('lookup'), v('+scheduler') - v('lookup'), v('+events') - v('+scheduler'), v('full') - v('+events'), v('full'), v('full-no-touch'), v('established')];
+  console.log(n.padStart(8) + parts.map((x) => fmt(x, 12)).join(''));
 }
 const rr10k = results.get('rr/10000/3');
 const rr100 = results.get('rr/100/3');
@@ -164,3 +226,4 @@ if (rr100 !== undefined && rr100k !== undefined) {
   const ratio = rr100k / rr100;
   console.log(`goal: rr N=100,000 / N=100 = ${ratio.toFixed(2)} (target ≤ 1.5): ${ratio <= 1.5 ? 'met' : 'NOT met'}`);
 }
+console.log(`# load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);

@@ -30,11 +30,16 @@ export interface IpvsWasmOptions {
   readonly udpTimeout?: number;
   /** Flows per JS→WASM call. @default 4096 */
   readonly batchSize?: number;
-  /** Initial connection arena (grows by doubling). @default 65536 */
+  /**
+   * Live connections to size the connection index and event pool for at load (about rate ×
+   * (mean duration + FIN timeout)); both grow between batches beyond it. @default 65536
+   */
   readonly connectionCapacity?: number;
   /**
-   * Expiry wheel: 2^slotBits slots of 2^-tickBits seconds. The defaults (61 µs slots, 128 s per
-   * revolution) keep a slot below ~3 events at 20,000 flows/s. @default { tickBits: 14, slotBits: 21 }
+   * Expiry wheel: 2^slotBits coarse slots of 2^-tickBits seconds, each spread over 64 fine slots
+   * when time reaches it. The defaults (1/64 s coarse, 244 µs fine slots, 512 s per revolution)
+   * keep a fine slot near 10 events at 20,000 flows/s and outlast a UDP timeout of 300 s.
+   * @default { tickBits: 6, slotBits: 15 }
    */
   readonly wheel?: { readonly tickBits: number; readonly slotBits: number };
 }
@@ -54,13 +59,19 @@ export interface IpvsCounters {
   readonly liveConnections: number;
   readonly templates: number;
   readonly eventsFired: number;
-  /** Established-path lookups and chain entries examined. */
+  /** Established-path lookups and index slots examined. */
   readonly connectionLookups: number;
   readonly connectionLookupSteps: number;
+  /** Bytes held by the connection index and the expiry events. */
+  readonly connectionBytes: number;
 }
 
-/** Timing variants of the new-flow path (decisions are wrong under them; benchmarks only). */
-export const IpvsBenchMode = { FULL: 0, NO_CONNECTIONS: 1, NO_SCHEDULER: 2, LOOKUP_ONLY: 3 } as const;
+/**
+ * Timing variants of the new-flow path (benchmarks only): NO_CONNECTIONS and NO_SCHEDULER make
+ * decisions wrong, NO_INDEX leaves the established path blind, NO_TOUCH inserts into the index
+ * without touching slots ahead. Bits combine.
+ */
+export const IpvsBenchMode = { FULL: 0, NO_CONNECTIONS: 1, NO_SCHEDULER: 2, LOOKUP_ONLY: 3, NO_INDEX: 4, NO_TOUCH: 8 } as const;
 
 const VERDICTS: readonly Verdict[] = ['nomatch', 'dnat', 'reject'];
 
@@ -111,7 +122,7 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
     this.#x = (options.module === undefined ? instantiate(options.build) : instantiate(options.build, options.module)) as IpvsExports & KpbenchExports;
     const x = this.#x;
     const dests = this.services.reduce((a, vs) => a + vs.destinations.length, 0);
-    const wheel = options.wheel ?? { tickBits: 14, slotBits: 21 };
+    const wheel = options.wheel ?? { tickBits: 6, slotBits: 15 };
     const status = x.ipvsInit(this.services.length, dests, Math.max(4, ceilLog2(2 * this.services.length)),
       options.connectionCapacity ?? 65536, 1024, wheel.tickBits, wheel.slotBits,
       options.tcpFinTimeout ?? 120, options.udpTimeout ?? 300);
@@ -258,6 +269,7 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
       eventsFired: x.ipvsEventsFired(),
       connectionLookups: x.ipvsConnLookups(),
       connectionLookupSteps: x.ipvsConnLookupSteps(),
+      connectionBytes: x.ipvsConnBytes(),
     };
   }
 }

@@ -25,6 +25,7 @@ export interface IpvsExports {
   ipvsEventsFired(): number;
   ipvsConnLookups(): number;
   ipvsConnLookupSteps(): number;
+  ipvsConnBytes(): number;
   ipvsVsProbes(): number;
   ipvsVsLookups(): number;
   ipvsDestActive(d: number): number;

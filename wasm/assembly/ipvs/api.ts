@@ -1,10 +1,10 @@
 // IPVS engine exports (re-exported by index.ts): build (init, services, destinations, weight
 // updates), the two batch entry points, counters, and probes of internal state for tests.
 
-import { connEventsFired, connInit, connLookups, connLookupSteps, liveConnections } from './conn';
+import { connEventsFired, connInit, connLookups, connLookupSteps, eventChunks, indexSlots, liveConnections } from './conn';
 import { DH, LC, MH, NQ, RR, SED, SH, WLC, WRR } from './dispatch';
 import { hash32, MH_HASH1, MH_HASH2, mhHashkey, hsiphash32 } from './hash';
-import { E_CAPACITY, E_STATE, E_UNKNOWN_SCHEDULER, HT_TAB_SIZE, MH_TAB_SIZE, OK } from './layout';
+import { CHUNK_SIZE, CIDX_MAX_DESTS, CIDX_STRIDE, E_CAPACITY, E_STATE, E_UNKNOWN_SCHEDULER, HT_TAB_SIZE, MH_TAB_SIZE, OK } from './layout';
 import { persistInit, templateCount } from './persist';
 import {
   SCHED_DH, SCHED_LC, SCHED_MH, SCHED_NQ, SCHED_RR, SCHED_SED, SCHED_SH, SCHED_WLC, SCHED_WRR,
@@ -25,15 +25,16 @@ let initialised = false;
 
 /**
  * Allocates the arenas of one IPVS dataplane: `services` virtual services holding `dests`
- * destinations in all, a 2^vsBits-slot service table (load ≤ 1/2), room for `conns` connections
- * and `templates` templates to start with (both grow by doubling), and the expiry wheel
- * (2^wheelBits slots of 2^-tickBits s). Timeouts in seconds.
+ * destinations in all, a 2^vsBits-slot service table (load ≤ 1/2), room for `conns` live
+ * connections (index and event pool; both grow between batches if the workload needs more) and
+ * `templates` templates to start with, and the expiry wheel (2^wheelBits coarse slots of
+ * 2^-tickBits s). Timeouts in seconds.
  */
 export function ipvsInit(services: i32, dests: i32, vsBits: i32, conns: i32, templates: i32, tickBits: i32,
   wheelBits: i32, tcpFinTimeout: f64, udpTimeout: f64): i32 {
   if (initialised) return E_STATE;
   if (vsBits < 1 || vsBits > 28 || wheelBits < 5 || wheelBits > 26 || tickBits < 0 || tickBits > 30) return E_CAPACITY;
-  if ((<i64>services << 1) > (<i64>1 << vsBits)) return E_CAPACITY;
+  if ((<i64>services << 1) > (<i64>1 << vsBits) || dests >= CIDX_MAX_DESTS) return E_CAPACITY;
   serviceArenaInit(services, dests);
   vsTableInit(vsBits);
   connInit(conns, tickBits, wheelBits, tcpFinTimeout, udpTimeout);
@@ -125,6 +126,8 @@ export function ipvsTemplates(): i32 { return templateCount(); }
 export function ipvsEventsFired(): f64 { return <f64>connEventsFired(); }
 export function ipvsConnLookups(): f64 { return <f64>connLookups(); }
 export function ipvsConnLookupSteps(): f64 { return <f64>connLookupSteps(); }
+/** Bytes held by the connection index and the event chunk pool. */
+export function ipvsConnBytes(): f64 { return <f64>indexSlots() * <f64>CIDX_STRIDE + <f64>eventChunks() * <f64>CHUNK_SIZE; }
 export function ipvsVsProbes(): f64 { return <f64>vsTotalProbes(); }
 export function ipvsVsLookups(): f64 { return <f64>vsLookups(); }
 export function ipvsDestActive(d: i32): i32 { return destActive(d); }

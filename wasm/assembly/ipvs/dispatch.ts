@@ -10,9 +10,12 @@ import {
   NO_ENDPOINT, RESULT_ENDPOINT, RESULT_EXTRA, RESULT_STRIDE, RESULT_VERDICT, RESULT_WORK, VERDICT_DNAT,
   VERDICT_NOMATCH, VERDICT_REJECT,
 } from '../layout';
-import { advance, connCreate, connDest, connLookup, lastChainWork } from './conn';
+import {
+  advance, connBatchCommit, connBatchReserve, connCreate, connHome, connKeep, connLookup, connSetBench, lastChainWork,
+  poolGrow, poolReady,
+} from './conn';
 import { SVC_F_PERSISTENT } from './layout';
-import { tmplAlive, tmplAttach, tmplCreate, tmplDest, tmplFind, tmplGen, tmplReplace } from './persist';
+import { tmplAlive, tmplAttach, tmplCreate, tmplDest, tmplFind, tmplReplace } from './persist';
 import {
   lastWork, NO_DEST, SCHED_DH, SCHED_LC, SCHED_MH, SCHED_NQ, SCHED_RR, SCHED_SED, SCHED_SH, SCHED_WLC, SCHED_WRR,
 } from './scheduler';
@@ -52,11 +55,19 @@ let nomatches: u64 = 0;
 let workTotal: u64 = 0;
 let persistHits: u64 = 0;
 
-// Timing variants for the benchmark breakdown: bit 0 skips the connection table (no connCreate,
-// no advance), bit 1 skips the scheduler (always the list head). Decisions are wrong under them.
+// Timing variants for the benchmark breakdown: bit 0 skips connections (no advance, no events, no
+// index), bit 1 skips the scheduler (always the list head), bit 2 skips the established-path index
+// (events and counters still run), bit 3 inserts into the index without touching ahead. Decisions
+// are wrong under bits 0 and 1; bit 2 leaves the established path blind.
 let benchMode: i32 = 0;
 
-export function setBenchMode(mode: i32): void { benchMode = mode; }
+export function setBenchMode(mode: i32): void {
+  benchMode = mode;
+  connSetBench((mode & 4) != 0, (mode & 8) == 0);
+}
+
+/** Established lookups between touching a flow's index slot and looking it up. */
+const LOOKUP_AHEAD: i32 = 16;
 export function counterFlows(): u64 { return flowsSeen; }
 export function counterDnat(): u64 { return dnats; }
 export function counterReject(): u64 { return rejects; }
@@ -78,7 +89,10 @@ export function counterPersistHits(): u64 { return persistHits; }
   store<i32>(r, probes, RESULT_EXTRA);
 }
 
-/** Decides flows [from, count) with scheduler S; returns the index of the first flow it left undone. */
+/**
+ * Decides flows [from, count) with scheduler S; returns the index of the first flow it left undone:
+ * a flow of another scheduler (pendingFlow), or one the event pool has no reserve for.
+ */
 function runBatch<S>(sched: S, id: i32, flows: usize, from: i32, count: i32, out: usize): i32 {
   for (let i = from; i < count; i++) {
     const f = flows + <usize>i * FLOW_STRIDE;
@@ -91,7 +105,11 @@ function runBatch<S>(sched: S, id: i32, flows: usize, from: i32, count: i32, out
       probes = pendingProbes;
       pendingFlow = -1;
     } else {
-      if ((benchMode & 1) == 0) advance(start);
+      if ((benchMode & 1) == 0) {
+        // the pool grows between flows, never inside advance() or connCreate()
+        if (!poolReady()) return i;
+        advance(start);
+      }
       s = vsLookup(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO));
       probes = lastProbes();
       if (s >= 0 && svcSched(svcPtr(s)) != id) {
@@ -141,15 +159,12 @@ function runBatch<S>(sched: S, id: i32, flows: usize, from: i32, count: i32, out
       writeResult(r, VERDICT_REJECT, NO_ENDPOINT, work, probes);
       continue;
     }
-    let gen: u32 = 0;
-    if (t >= 0) {
-      tmplAttach(t, start);
-      gen = tmplGen(t);
-    }
+    let gone = -Infinity;
     if ((benchMode & 1) == 0) {
-      connCreate(<u32>load<u8>(f, FLOW_PROTO), src, <u32>load<u16>(f, FLOW_SRC_PORT), load<u32>(f, FLOW_DST_IP),
-        <u32>load<u16>(f, FLOW_DST_PORT), start, load<f64>(f, FLOW_DURATION), d, t, gen);
+      gone = connCreate(<u32>load<u8>(f, FLOW_PROTO), src, <u32>load<u16>(f, FLOW_SRC_PORT), load<u32>(f, FLOW_DST_IP),
+        <u32>load<u16>(f, FLOW_DST_PORT), start, load<f64>(f, FLOW_DURATION), d);
     }
+    if (t >= 0) tmplAttach(t, start, gone);
     dnats++;
     writeResult(r, VERDICT_DNAT, destEndpoint(d), work, probes);
   }
@@ -164,6 +179,7 @@ export function ipvsDecideBatch(flows: usize, count: i32, out: usize): i32 {
   let i = 0;
   let id = lastId;
   pendingFlow = -1;
+  connBatchReserve(count);
   while (i < count) {
     switch (id) {
       case SCHED_RR: i = runBatch<RoundRobin>(RR, id, flows, i, count, out); break;
@@ -177,8 +193,12 @@ export function ipvsDecideBatch(flows: usize, count: i32, out: usize): i32 {
       case SCHED_MH: i = runBatch<MaglevHash>(MH, id, flows, i, count, out); break;
       default: return -1;
     }
-    if (i < count) id = svcSched(svcPtr(pendingSvc));
+    if (i < count) {
+      if (pendingFlow == i) id = svcSched(svcPtr(pendingSvc));
+      else poolGrow();
+    }
   }
+  if ((benchMode & 1) == 0) connBatchCommit();
   lastId = id;
   return count;
 }
@@ -188,13 +208,24 @@ export function ipvsDecideBatch(flows: usize, count: i32, out: usize): i32 {
  * tuple. Result: verdict DNAT with the connection's endpoint, or NOMATCH; work = chain entries examined.
  */
 export function ipvsEstablishedBatch(flows: usize, count: i32, out: usize): i32 {
+  // touching the slot LOOKUP_AHEAD flows ahead keeps that many independent misses in flight
+  let sink: u32 = 0;
+  for (let i = 0; i < min(LOOKUP_AHEAD, count); i++) sink += load<u32>(homeOf(flows + <usize>i * FLOW_STRIDE));
   for (let i = 0; i < count; i++) {
+    if (i + LOOKUP_AHEAD < count) sink += load<u32>(homeOf(flows + <usize>(i + LOOKUP_AHEAD) * FLOW_STRIDE));
     const f = flows + <usize>i * FLOW_STRIDE;
     const r = out + <usize>i * RESULT_STRIDE;
-    const c = connLookup(<u32>load<u8>(f, FLOW_PROTO), load<u32>(f, FLOW_SRC_IP), <u32>load<u16>(f, FLOW_SRC_PORT),
+    const d = connLookup(<u32>load<u8>(f, FLOW_PROTO), load<u32>(f, FLOW_SRC_IP), <u32>load<u16>(f, FLOW_SRC_PORT),
       load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT));
-    if (c >= 0) writeResult(r, VERDICT_DNAT, destEndpoint(connDest(c)), lastChainWork(), 0);
+    if (d >= 0) writeResult(r, VERDICT_DNAT, destEndpoint(d), lastChainWork(), 0);
     else writeResult(r, VERDICT_NOMATCH, NO_ENDPOINT, lastChainWork(), 0);
   }
+  connKeep(sink);
   return count;
+}
+
+// @ts-ignore: decorator
+@inline function homeOf(f: usize): usize {
+  return connHome(<u32>load<u8>(f, FLOW_PROTO), load<u32>(f, FLOW_SRC_IP), <u32>load<u16>(f, FLOW_SRC_PORT),
+    load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT));
 }

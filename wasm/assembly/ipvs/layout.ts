@@ -1,5 +1,5 @@
 // IPVS engine records and arenas: every stride and offset of the virtual-service table, services,
-// destinations, connections, persistence templates and the expiry wheel. Accessors in service.ts,
+// destinations, the connection index, persistence templates and the expiry wheel. Accessors in service.ts,
 // table.ts, conn.ts and persist.ts only ever use these names.
 //
 // ╒════════════════ Virtual-service table slot (16 bytes, open addressing) ════════════════╕
@@ -20,26 +20,32 @@
 //  0          4      8      10    12       16           20        24          28        32
 // │endpoint  │ ip   │port  │pad  │weight  │lastWeight  │active   │inactive   │flags    │
 //
-// ╒══════════════════════════ Connection record (40 bytes) ═══════════════════════════╕
-//  0           4      8      12        16    20    24     26     28    29    30   32            40
-// │wheelNext  │dest  │tmpl  │tmplGen  │src  │dst  │sport │dport │proto│state│pad │ event f64   │
-//   Records live in a ring swept by an allocation cursor (so records are laid out roughly in
-//   creation order and expire roughly in that order); state 0 = free. wheelNext chains the wheel
-//   slot of the record's next state change, due at `event` seconds.
+// Connections have no record: a connection is two expiry events (below) plus one entry in the
+// established-path index. Nothing in a new-flow decision reads the index.
 //
-// ╒════ Connection index slot (8 bytes, open addressing, linear probing) ════╕
-//  0        4                 8
-// │ conn   │ goneQ u32       │     conn = -1: never used; goneQ = ⌈goneAt · 256⌉ (saturating)
-//   A connection's gone time is known when it opens, so a slot frees itself once
-//   goneQ ≤ ⌊now · 256⌋ (then certainly goneAt ≤ now): expiry never touches the index, and
-//   inserts reuse expired slots. Lookups confirm liveness and the tuple on the record.
+// ╒═════════════ Connection index entry (32 bytes, 2 per cache line, linear probing) ═════════════╕
+//  0            8            16     20     24      26      28                  32
+// │ gone f64   │ pass f64   │ src  │ dst  │sport  │dport  │ dest << 8 | proto │
+//   gone: when the connection is gone (exact; live ⇔ gone > now). -Infinity: never used.
+//   pass: the latest gone time of any connection whose insertion probed past this slot. It belongs
+//   to the slot, not to the entry in it. A lookup stops at the first slot with pass ≤ now: no live
+//   connection lies beyond it. So the index needs no deletion, no tombstones and no sweep: an
+//   entry with gone ≤ now is free for the next insert, and pass values expire by themselves.
 //
-// ╒══════════════════════ Persistence template record (32 bytes) ══════════════════════╕
-//  0       4         8      12      16               24            28      32
-// │ next  │ client  │ svc  │ dest  │ lastUse f64    │ controlled  │ gen   │
+// ╒═════ Expiry event (16 bytes) ═════╕        ╒═════ Event chunk (4096 bytes: one page) ═════╕
+//  0            8                  12    16    0      4       8      16                     4096
+// │ time f64   │ dest << 1 | kind  │pad │      │ next │ count │ pad  │ events[255] …           │
+//   kind EV_ACTIVE_END: active → inactive; EV_GONE: inactive → gone.
+//   Chunks come from one pool (free list through `next`); an event list is a chain of chunks,
+//   appended at its tail. A chunk is a page: draining a list written minutes ago costs one
+//   dependent miss (and one TLB miss) per 255 events, and the rest streams.
 //
-// Expiry wheel: 2^WHEEL_BITS slot heads (i32 connection index, -1 empty) plus a bitmap of
-// non-empty slots; slot = floor(event · 2^tickBits) mod 2^WHEEL_BITS.
+// ╒═ Event list head (8 bytes) ═╕
+//  0        4        8
+// │ head   │ tail   │   chunk addresses, 0 = empty list
+//
+// Expiry wheel, two levels: 2^wheelBits coarse slots of 2^-tickBits s (event lists), and the
+// current coarse slot spread over 2^FINE_BITS fine slots when time enters it.
 
 export const VS_SLOT_STRIDE: usize = 16;
 export const VS_SLOT_SHIFT: usize = 4;
@@ -76,25 +82,40 @@ export const DEST_ACTIVE: usize = 20;
 export const DEST_INACTIVE: usize = 24;
 export const DEST_FLAGS: usize = 28;
 
-export const CONN_STRIDE: usize = 40;
-export const CONN_WHEEL_NEXT: usize = 0;
-export const CONN_DEST: usize = 4;
-export const CONN_TMPL: usize = 8;
-export const CONN_TMPL_GEN: usize = 12;
-export const CONN_SRC: usize = 16;
-export const CONN_DST: usize = 20;
-export const CONN_SPORT: usize = 24;
-export const CONN_DPORT: usize = 26;
-export const CONN_PROTO: usize = 28;
-export const CONN_STATE: usize = 29;
-export const CONN_EVENT: usize = 32;
+export const CIDX_STRIDE: usize = 32;
+export const CIDX_SHIFT: usize = 5;
+export const CIDX_GONE: usize = 0;
+export const CIDX_PASS: usize = 8;
+export const CIDX_SRC: usize = 16;
+export const CIDX_DST: usize = 20;
+export const CIDX_SPORT: usize = 24;
+export const CIDX_DPORT: usize = 26;
+export const CIDX_DEST_PROTO: usize = 28;
+/** Destinations an index entry can name (24 bits next to the protocol byte). */
+export const CIDX_MAX_DESTS: i32 = 1 << 24;
 
-export const CIDX_STRIDE: usize = 8;
-export const CIDX_SHIFT: usize = 3;
-export const CIDX_CONN: usize = 0;
-export const CIDX_GONE: usize = 4;
-/** Quantum of index gone times: 1/256 s (u32 covers 194 days of simulated time). */
-export const CIDX_GONE_SCALE: f64 = 256;
+export const EV_STRIDE: usize = 16;
+export const EV_SHIFT: usize = 4;
+export const EV_TIME: usize = 0;
+export const EV_WORD: usize = 8;
+export const EV_GONE: u32 = 0;
+export const EV_ACTIVE_END: u32 = 1;
+
+export const CHUNK_SIZE: usize = 4096;
+export const CHUNK_NEXT: usize = 0;
+export const CHUNK_COUNT: usize = 4;
+export const CHUNK_EVENTS: usize = 16;
+export const CHUNK_CAP: i32 = 255;
+
+export const LIST_STRIDE: usize = 8;
+export const LIST_SHIFT: usize = 3;
+export const LIST_HEAD: usize = 0;
+export const LIST_TAIL: usize = 4;
+
+/** Fine slots per coarse slot: 2^6, so at the default 1/64 s coarse slots a fine slot is 244 µs. */
+export const FINE_BITS: i32 = 6;
+export const FINE_SLOTS: u32 = 64;
+export const FINE_MASK: u32 = 63;
 
 export const TMPL_STRIDE: usize = 32;
 export const TMPL_SHIFT: usize = 5;
@@ -103,8 +124,7 @@ export const TMPL_CLIENT: usize = 4;
 export const TMPL_SVC: usize = 8;
 export const TMPL_DEST: usize = 12;
 export const TMPL_LAST_USE: usize = 16;
-export const TMPL_CONTROLLED: usize = 24;
-export const TMPL_GEN: usize = 28;
+export const TMPL_LAST_GONE: usize = 24;
 
 /** Service flags, as the kernel numbers them (include/uapi/linux/ip_vs.h). */
 export const SVC_F_PERSISTENT: u32 = 0x0001;
@@ -116,11 +136,6 @@ export const SVC_F_SCHED2: u32 = 0x0010;
 /** Destination flags: SERVING is ours (SPEC 2.1); OVERLOAD mirrors IP_VS_DEST_F_OVERLOAD (never set). */
 export const DEST_F_SERVING: u32 = 0x0001;
 export const DEST_F_OVERLOAD: u32 = 0x0002;
-
-/** Connection states: the next wheel event moves ACTIVE → INACTIVE, INACTIVE → gone (FREE). */
-export const CONN_FREE: u8 = 0;
-export const CONN_ACTIVE: u8 = 1;
-export const CONN_INACTIVE: u8 = 2;
 
 export const PROTO_TCP: u32 = 6;
 export const PROTO_UDP: u32 = 17;

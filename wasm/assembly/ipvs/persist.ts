@@ -1,12 +1,13 @@
 // Persistence templates (ClientIP affinity; dataplane.md 1.16, SPEC 3): one per (client IP, virtual
 // service), chained hash over a growable arena. A template pins its destination while
-// now < lastUse + timeout or while connections it controls are alive. Replacing a template bumps
-// its generation, so connections of the old one no longer count as controlled (the kernel
-// invalidates the old template and creates a new one).
+// now < lastUse + timeout or while connections it controls are alive. A connection's gone time is
+// fixed when it opens, so "a controlled connection is alive" is "the latest gone time among them is
+// after now": no detach at expiry. Replacing a template forgets that time, so connections of the
+// old one no longer count (the kernel invalidates the old template and creates a new one).
 
 import { fmix32 } from './hash';
 import {
-  TMPL_CLIENT, TMPL_CONTROLLED, TMPL_DEST, TMPL_GEN, TMPL_LAST_USE, TMPL_NEXT, TMPL_SHIFT, TMPL_STRIDE, TMPL_SVC,
+  TMPL_CLIENT, TMPL_DEST, TMPL_LAST_GONE, TMPL_LAST_USE, TMPL_NEXT, TMPL_SHIFT, TMPL_STRIDE, TMPL_SVC,
 } from './layout';
 
 let base: usize = 0;
@@ -70,7 +71,6 @@ export function tmplCreate(client: u32, svc: i32, dest: i32, now: f64): i32 {
   const p = tp(t);
   store<u32>(p, client, TMPL_CLIENT);
   store<i32>(p, svc, TMPL_SVC);
-  store<u32>(p, 0, TMPL_GEN);
   const b = buckets + (<usize>bucketOf(client, svc) << 2);
   store<i32>(p, load<i32>(b), TMPL_NEXT);
   store<i32>(b, t);
@@ -78,35 +78,26 @@ export function tmplCreate(client: u32, svc: i32, dest: i32, now: f64): i32 {
   return t;
 }
 
-/** Re-points a lapsed or invalid template: new generation, no controlled connections. */
+/** Re-points a lapsed or invalid template: it controls no connection yet. */
 export function tmplReplace(t: i32, dest: i32, now: f64): void {
   const p = tp(t);
   store<i32>(p, dest, TMPL_DEST);
   store<f64>(p, now, TMPL_LAST_USE);
-  store<i32>(p, 0, TMPL_CONTROLLED);
-  store<u32>(p, load<u32>(p, TMPL_GEN) + 1, TMPL_GEN);
+  store<f64>(p, -Infinity, TMPL_LAST_GONE);
 }
 
 // @ts-ignore: decorator
 @inline export function tmplDest(t: i32): i32 { return load<i32>(tp(t), TMPL_DEST); }
-// @ts-ignore: decorator
-@inline export function tmplGen(t: i32): u32 { return load<u32>(tp(t), TMPL_GEN); }
 
-/** Alive at `now`: within its timeout since last use, or still controlling a connection. */
+/** Alive at `now`: within its timeout since last use, or still controlling a live connection. */
 export function tmplAlive(t: i32, timeout: f64, now: f64): bool {
   const p = tp(t);
-  return now < load<f64>(p, TMPL_LAST_USE) + timeout || load<i32>(p, TMPL_CONTROLLED) > 0;
+  return now < load<f64>(p, TMPL_LAST_USE) + timeout || load<f64>(p, TMPL_LAST_GONE) > now;
 }
 
-/** A new connection controlled by the template: refreshes lastUse. */
-export function tmplAttach(t: i32, now: f64): void {
+/** A new connection, gone at `gone`, controlled by the template: refreshes lastUse. */
+export function tmplAttach(t: i32, now: f64, gone: f64): void {
   const p = tp(t);
   store<f64>(p, now, TMPL_LAST_USE);
-  store<i32>(p, load<i32>(p, TMPL_CONTROLLED) + 1, TMPL_CONTROLLED);
-}
-
-/** A controlled connection is gone (ignored if the template was replaced since). */
-export function tmplDetach(t: i32, gen: u32): void {
-  const p = tp(t);
-  if (load<u32>(p, TMPL_GEN) == gen) store<i32>(p, load<i32>(p, TMPL_CONTROLLED) - 1, TMPL_CONTROLLED);
+  if (gone > load<f64>(p, TMPL_LAST_GONE)) store<f64>(p, gone, TMPL_LAST_GONE);
 }
