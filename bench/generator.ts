@@ -1,5 +1,6 @@
 // Micro-benchmark: cost of the WASM workload generator per flow (issue 4 goal: ≤ 5 ns), beside the
-// TypeScript reference generator, uniform and zipf popularity, one shard and a 1/3 shard filter.
+// TypeScript reference generator, uniform and zipf popularity, one shard and a 1/3 shard filter,
+// SIMD build (four flows per step) and the scalar build.
 
 import { Bench } from 'tinybench';
 import { instantiate } from '../src/wasm/loader.js';
@@ -12,8 +13,8 @@ import { captureEnv, envLine } from '../src/report/env.js';
 const BATCH = 4096; // the runner's chunk: stays in L2 as it does there
 const cluster = syntheticCluster({ services: 10000, seed: 1 });
 
-function wasmTask(o: WorkloadOptions, shards: number): () => void {
-  const x = instantiate('simd');
+function wasmTask(o: WorkloadOptions, shards: number, build: 'scalar' | 'simd' = 'simd'): () => void {
+  const x = instantiate(build);
   const gen = new WasmWorkload(x, cluster, o);
   const out = x.alloc(BATCH * FLOW_STRIDE);
   let first = 0;
@@ -28,6 +29,7 @@ const bench = new Bench({ name: 'workload generator', time: 1500, warmupTime: 30
 bench.add('wasm uniform', wasmTask({ seed: 1 }, 1));
 bench.add('wasm zipf:1.1', wasmTask({ seed: 1, popularity: { kind: 'zipf', s: 1.1 } }, 1));
 bench.add('wasm uniform, shard 1/3', wasmTask({ seed: 1 }, 3));
+bench.add('wasm scalar build uniform', wasmTask({ seed: 1 }, 1, 'scalar'));
 let tsFirst = 0;
 bench.add('typescript reference uniform', () => {
   syntheticFlows(cluster, tsFirst, BATCH / 16, { seed: 1 });

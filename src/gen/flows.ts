@@ -5,7 +5,7 @@
 import { PROTOCOL_NUMBER, type Cluster, type Protocol } from '../model/cluster.js';
 import type { Flow } from '../model/flow.js';
 import { mix32, RandomDomain, streamKey } from './counter-random.js';
-import { lnFraction, lnUnit } from './detln.js';
+import { lnFraction, lnScaled62 } from './detln.js';
 
 /** Which service a flow targets: uniform, or Zipf with exponent s over services in cluster order. */
 export type Popularity = { readonly kind: 'uniform' } | { readonly kind: 'zipf'; readonly s: number };
@@ -39,11 +39,16 @@ export const MAX_CLIENTS = 6 * 65536;
 /** Destination of missing flows: 203.0.113.0/24 (TEST-NET-3), owned by no service. */
 export const MISS_BASE = 0xcb007100;
 
-/** Draw slots of one flow: both generators use exactly these. */
-export const WorkloadDraw = { SERVICE: 0, MISS_SPORT: 1, CLIENT: 2, ARRIVAL: 3, DURATION: 4, PACKETS: 5 } as const;
+/**
+ * Draw words of one flow: a = mix32(i ^ key) and w_j = mix32(a + j·GOLDEN). Both generators use
+ * exactly these: a picks the service; w1 the client; w2 the miss test (top 16 bits) and source port
+ * (low 16); w3 the arrival fraction (low 16) and the split V (top 16); w4 and w5 a Gamma(2) draw.
+ */
+export const WorkloadDraw = { CLIENT: 1, MISS_SPORT: 2, ARRIVAL_SPLIT: 3, GAMMA_A: 4, GAMMA_B: 5 } as const;
 
 const U32 = 2 ** 32;
 const GOLDEN = 0x9e3779b9;
+const TWO_POW_M17 = 2 ** -17;
 
 /** The zipf CDF over n services (host-computed once, shared with WASM), or null for uniform. */
 export function popularityCdf(n: number, popularity: Popularity): Float64Array | null {
@@ -102,30 +107,40 @@ function chooseService(r: number, n: number, cdf: Float64Array | null): number {
   return lo;
 }
 
-/** Flow i of the workload and the index of its service (−1 for a miss). */
+/**
+ * Flow i of the workload and the index of its service (−1 for a miss).
+ *
+ * Duration and packets come from one logarithm: G = −ln(u4·u5) is Gamma(2) for independent
+ * uniforms u4, u5 (31 bits each, odd numerators: never 0), and for V uniform and independent of G, G·V and G·(1 − V) are independent
+ * Exp(1) draws (the beta–gamma algebra: a Gamma(2) split at a uniform point). Duration is
+ * mean·G·V (exponential); packets are 1 + ⌊G(1 − V)/−ln q⌋, q = 1 − 1/mean (geometric, mean ≥ 1).
+ */
 export function workloadFlow(cluster: Cluster, p: WorkloadPlan, i: number): { flow: WorkloadFlow; service: number } {
   const n = cluster.services.length;
   const a = mix32((i ^ p.key) >>> 0);
-  const draw = (slot: number): number => mix32((a + Math.imul(slot + 1, GOLDEN)) >>> 0);
+  const draw = (word: number): number => mix32((a + Math.imul(word, GOLDEN)) >>> 0);
   const ms = draw(WorkloadDraw.MISS_SPORT);
   const isMiss = n === 0 || ms >>> 16 < p.miss16;
-  const service = isMiss ? -1 : chooseService(draw(WorkloadDraw.SERVICE), n, p.cdf);
+  const service = isMiss ? -1 : chooseService(a, n, p.cdf);
   const svc = isMiss ? null : cluster.services[service]!;
   const client = Math.floor((draw(WorkloadDraw.CLIENT) / U32) * p.clients);
-  const extra = p.invLnQ === 0 ? 0 : lnUnit((draw(WorkloadDraw.PACKETS) | 1) >>> 0) * p.invLnQ;
+  const w3 = draw(WorkloadDraw.ARRIVAL_SPLIT);
+  const g = -lnScaled62(((draw(WorkloadDraw.GAMMA_A) >>> 1) | 1) * ((draw(WorkloadDraw.GAMMA_B) >>> 1) | 1));
+  const e1 = g * (((w3 >>> 15) | 1) * TWO_POW_M17);
+  const extra = Math.min((g - e1) * -p.invLnQ, 2147483646);
   const proto: Protocol = svc === null ? 'tcp' : svc.protocol;
   return {
     service,
     flow: {
       index: i,
-      start: (i + draw(WorkloadDraw.ARRIVAL) / U32) * (1 / p.rate),
+      start: (i + (w3 & 0xffff) / 65536) * (1 / p.rate),
       src: (CLIENT_BASE + client) >>> 0,
       sport: 1024 + ((ms & 0xffff) % 64512),
       dst: svc === null ? (MISS_BASE + (i & 0xff)) >>> 0 : svc.clusterIP,
       dport: svc === null ? 80 : svc.port,
       proto,
-      duration: -lnUnit((draw(WorkloadDraw.DURATION) | 1) >>> 0) * p.duration,
-      packets: extra >= 2147483647 ? 2147483647 : 1 + Math.floor(extra),
+      duration: e1 * p.duration,
+      packets: 1 + Math.trunc(extra),
     },
   };
 }

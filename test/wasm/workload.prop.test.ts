@@ -6,7 +6,7 @@ import { instantiate, type WasmBuild } from '../../src/wasm/loader.js';
 import { WasmWorkload } from '../../src/wasm/workload.js';
 import { syntheticCluster } from '../../src/gen/cluster.js';
 import { syntheticFlows, type WorkloadOptions, type WorkloadFlow } from '../../src/gen/flows.js';
-import { lnUnit } from '../../src/gen/detln.js';
+import { lnScaled62 } from '../../src/gen/detln.js';
 import * as L from '../../src/wasm/layout.js';
 import { PROTOCOL_NUMBER } from '../../src/model/cluster.js';
 
@@ -61,10 +61,26 @@ describe('WASM workload generator', () => {
     expect(meanPackets).toBeLessThan(10.15);
   });
 
-  it('lnUnit matches Math.log to 1e-12 relative', () => {
-    for (const r of [1, 2, 3, 1000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff, 123456789]) {
-      const exact = Math.log(r / 2 ** 32);
-      expect(Math.abs(lnUnit(r) - exact)).toBeLessThan(1e-12 * Math.max(1, Math.abs(exact)));
+  it('draws duration and packets independently: one Gamma(2) split at a uniform point', () => {
+    const cluster = syntheticCluster({ services: 50, seed: 1 });
+    const flows = syntheticFlows(cluster, 0, 100000, { seed: 4, duration: 2, packets: 10 });
+    const n = flows.length;
+    const md = flows.reduce((a, f) => a + f.duration, 0) / n;
+    const mp = flows.reduce((a, f) => a + f.packets, 0) / n;
+    const vd = flows.reduce((a, f) => a + (f.duration - md) ** 2, 0) / n;
+    const vp = flows.reduce((a, f) => a + (f.packets - mp) ** 2, 0) / n;
+    const cov = flows.reduce((a, f) => a + (f.duration - md) * (f.packets - mp), 0) / n;
+    expect(vd / md ** 2).toBeGreaterThan(0.95); // exponential: variance = mean²
+    expect(vd / md ** 2).toBeLessThan(1.05);
+    expect(vp / (mp * (mp - 1))).toBeGreaterThan(0.95); // geometric on 1, 2, …: variance = m(m − 1)
+    expect(vp / (mp * (mp - 1))).toBeLessThan(1.05);
+    expect(Math.abs(cov / Math.sqrt(vd * vp))).toBeLessThan(0.015);
+  });
+
+  it('lnScaled62 matches Math.log to 1e-12 relative', () => {
+    for (const x of [1, 2, 3, 1000, 0x7fffffff, 2 ** 31, 2 ** 52 + 1, 123456789 * 987654321, (2 ** 31 - 1) ** 2, 2 ** 62 - 2 ** 10]) {
+      const exact = Math.log(x) - 62 * Math.LN2;
+      expect(Math.abs(lnScaled62(x) - exact)).toBeLessThan(1e-12 * Math.max(1, Math.abs(exact)));
     }
   });
 });
