@@ -1,8 +1,9 @@
 // Host mirror of wasm/assembly/iptables/layout.ts: the packed ruleset image (see the diagrams
-// there: SoA destination prefilter for the scan, AoS rule records for everything else). test/iptables/engine-units.test.ts checks these against iptablesLayoutConstant().
+// there: AoS rule records, then the destination prefilter the scan reads — PF_KEY u32 per rule and
+// the PF_WILD bitmap — then extension records, local addresses and PF_WILD). test/iptables/engine-units.test.ts checks these against iptablesLayoutConstant().
 
 /** Rules per SIMD scan step; rule arrays are padded to a multiple of it plus one more block. */
-export const SCAN_BLOCK = 8;
+export const SCAN_BLOCK = 16;
 /** Bytes of the image header (u32 words). */
 export const HEADER_BYTES = 64;
 /** Byte offsets of the header words. */
@@ -44,6 +45,8 @@ export const RF_DST_INV = 1;
 export const RF_SRC_INV = 2;
 export const RF_DPORT_INV = 4;
 export const RF_SPORT_INV = 8;
+/** The fixed part tests something; clear when -d, -s, -p and the ports match every packet. */
+export const RF_FIXED = 16;
 
 /** Target kinds (RULE_TARGET). */
 export const T_NONE = 0;

@@ -125,15 +125,14 @@ export function packRuleset(rs: Ruleset): PackedRuleset {
   const cap = Math.ceil(count / L.SCAN_BLOCK) * L.SCAN_BLOCK + L.SCAN_BLOCK;
   const recentIds = new Map<string, number>();
   const exts: { kind: number; flags: number; a: number[]; seconds: number }[] = [];
-  const pfNet = new Uint32Array(cap);
-  const pfMask = new Uint32Array(cap);
+  const pfKey = new Uint32Array(cap);
+  const pfWild = new Uint8Array(Math.ceil(cap / 32) * 4); // whole u32 words for the scalar scan
   const records = new Uint32Array((cap * L.RULE_STRIDE) / 4);
   const W = L.RULE_STRIDE / 4;
   const set = (r: number, field: number, v: number): void => {
     records[r * W + field / 4] = v >>> 0;
   };
-  // Padding rules are never prefilter candidates ((x & 0) != 1); scans stop before them anyway.
-  pfNet.fill(1, layout.rules);
+  // Padding rules keep key 0 and no wild bit: scans stop at a chain's end rule before them.
   for (let r = 0; r < cap; r++) {
     set(r, L.RULE_DPORT, 0xffff << 16);
     set(r, L.RULE_SPORT, 0xffff << 16);
@@ -142,8 +141,9 @@ export function packRuleset(rs: Ruleset): PackedRuleset {
   const packRule = (r: number, rule: Rule, where: string, start: ReadonlyMap<string, number>): void => {
     const d = address(rule.dst);
     const s = address(rule.src);
-    pfNet[r] = d.invert ? 0 : d.net;
-    pfMask[r] = d.invert ? 0 : d.mask;
+    // Only an exact, non-inverted -d x/32 lets the key reject the rule; any other rule is wild.
+    if (!d.invert && d.mask === 0xffffffff) pfKey[r] = d.net;
+    else pfWild[r >>> 3]! |= 1 << (r & 7);
     set(r, L.RULE_DST_NET, d.net);
     set(r, L.RULE_DST_MASK, d.mask);
     set(r, L.RULE_SRC_NET, s.net);
@@ -163,6 +163,12 @@ export function packRuleset(rs: Ruleset): PackedRuleset {
       if (lead.sport?.invert === true) f |= L.RF_SPORT_INV;
       rest = matches.slice(1);
     }
+    const anyPort = 0xffff << 16;
+    const fixed =
+      d.mask !== 0 || d.invert || s.mask !== 0 || s.invert || records[r * W + L.RULE_PROTO / 4] !== 0 ||
+      records[r * W + L.RULE_DPORT / 4] !== anyPort >>> 0 || records[r * W + L.RULE_SPORT / 4] !== anyPort >>> 0 ||
+      (f & (L.RF_DPORT_INV | L.RF_SPORT_INV)) !== 0;
+    if (fixed) f |= L.RF_FIXED;
     set(r, L.RULE_FLAGS, f);
     set(r, L.RULE_EXT_FIRST, exts.length);
     set(r, L.RULE_EXT_COUNT, rest.length);
@@ -205,7 +211,9 @@ export function packRuleset(rs: Ruleset): PackedRuleset {
     for (const chain of byName.values()) {
       const first = start.get(chain.name)!;
       chain.rules.forEach((rule, i) => packRule(first + i, rule, `${table.name} ${chain.name} rule ${i + 1}`, start));
-      set(first + chain.rules.length, L.RULE_TARGET, endTarget(table.name, chain)); // no condition: always matches
+      const end = first + chain.rules.length;
+      set(end, L.RULE_TARGET, endTarget(table.name, chain)); // no condition: always matches
+      pfWild[end >>> 3]! |= 1 << (end & 7);
     }
     const entry = (name: string, hEntry: number, hPolicy: number): void => {
       const chain = byName.get(name);
@@ -225,17 +233,18 @@ export function packRuleset(rs: Ruleset): PackedRuleset {
   header[L.H_LIST_COUNT / 4] = recentIds.size;
   header[L.H_LOCAL_COUNT / 4] = rs.localAddresses.length;
 
-  const pfBase = L.HEADER_BYTES;
-  const recordBase = pfBase + 8 * cap;
-  const extBase = recordBase + records.byteLength;
+  const recordBase = L.HEADER_BYTES;
+  const keyBase = recordBase + records.byteLength;
+  const extBase = keyBase + 4 * cap;
   const localBase = extBase + exts.length * L.EXT_STRIDE;
-  const size = Math.ceil((localBase + rs.localAddresses.length * 4) / 16) * 16;
+  const wildBase = localBase + rs.localAddresses.length * 4;
+  const size = Math.ceil((wildBase + pfWild.byteLength) / 16) * 16;
   const bytes = new Uint8Array(size);
   const view = new DataView(bytes.buffer);
   bytes.set(new Uint8Array(header.buffer), 0);
-  bytes.set(new Uint8Array(pfNet.buffer), pfBase);
-  bytes.set(new Uint8Array(pfMask.buffer), pfBase + 4 * cap);
   bytes.set(new Uint8Array(records.buffer), recordBase);
+  bytes.set(new Uint8Array(pfKey.buffer), keyBase);
+  bytes.set(pfWild, wildBase);
   exts.forEach((e, i) => {
     const at = extBase + i * L.EXT_STRIDE;
     view.setUint32(at + L.EXT_KIND, e.kind, true);

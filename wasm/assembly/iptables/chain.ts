@@ -28,14 +28,11 @@ export function walk(entry: i32, policy: i32): u32 {
     countRules(<u32>(m - r + 1));
     const rec = ruleAt(m);
     const t = load<u32>(rec + RULE_TARGET);
-    if (t == T_NONE) {
-      r = m + 1;
-    } else if (t == T_JUMP) {
+    // Most frequent first: kube-proxy walks are mostly jumps and RETURNs.
+    if (t == T_JUMP) {
       if (depth >= JUMP_STACK_DEPTH) return T_DROP;
       store<i32>(jumpStack + (<usize>depth << 2), m + 1);
       depth++;
-      r = load<i32>(rec + RULE_ARG0);
-    } else if (t == T_GOTO) {
       r = load<i32>(rec + RULE_ARG0);
     } else if (t == T_RETURN) {
       if (depth == 0) {
@@ -44,6 +41,10 @@ export function walk(entry: i32, policy: i32): u32 {
         depth--;
         r = load<i32>(jumpStack + (<usize>depth << 2));
       }
+    } else if (t == T_NONE) {
+      r = m + 1;
+    } else if (t == T_GOTO) {
+      r = load<i32>(rec + RULE_ARG0);
     } else if (t == T_MARK_OR) {
       markOr(load<u32>(rec + RULE_ARG0));
       r = m + 1;

@@ -9,9 +9,9 @@ import {
 
 export let loaded = false;
 export let ruleCount: i32 = 0;
-/** Destination prefilter, SoA u32[cap] each. */
-export let pfNet: usize = 0;
-export let pfMask: usize = 0;
+/** Destination prefilter: PF_KEY u32[cap] (64-byte aligned) and the PF_WILD bitmap (layout.ts). */
+export let pfKey: usize = 0;
+export let pfWild: usize = 0;
 /** Rule records, RULE_STRIDE bytes each. */
 export let rules: usize = 0;
 export let exts: usize = 0;
@@ -40,13 +40,13 @@ export function imageLoad(image: usize): bool {
   const count = load<i32>(image + H_RULE_COUNT);
   if (count <= 0 || cap < count + SCAN_BLOCK || cap % SCAN_BLOCK != 0) return false;
   ruleCount = count;
-  pfNet = image + HEADER_BYTES;
-  pfMask = pfNet + (<usize>cap << 2);
-  rules = pfMask + (<usize>cap << 2);
-  exts = rules + <usize>cap * RULE_STRIDE;
+  rules = image + HEADER_BYTES;
+  pfKey = rules + <usize>cap * RULE_STRIDE;
+  exts = pfKey + (<usize>cap << 2);
   const extCount = load<i32>(image + H_EXT_COUNT);
   locals = exts + <usize>extCount * EXT_STRIDE;
   localCount = load<i32>(image + H_LOCAL_COUNT);
+  pfWild = locals + (<usize>localCount << 2);
   natEntry = load<i32>(image + H_NAT_ENTRY);
   natPolicy = load<i32>(image + H_NAT_POLICY);
   inputEntry = load<i32>(image + H_INPUT_ENTRY);

@@ -1,20 +1,26 @@
 // Packed iptables ruleset image (written by src/iptables/pack.ts, mirrored in
 // src/iptables/pack-layout.ts; a test checks both against iptablesLayoutConstant()).
 //
-// ╒══════════════════════════════════ Image ══════════════════════════════════╕
-//  0              64           64+4·cap        64+8·cap           + RULE_STRIDE·cap      + EXT_STRIDE·ext
-// │ header (u32) │ PF_NET[cap] │ PF_MASK[cap] │ rule records (AoS) │ ext match records │ local addrs u32 │
+// ╒═══════════════════════════════════════ Image ═══════════════════════════════════════╕
+//  0        64                  64+64·cap      64+68·cap            +EXT_STRIDE·ext  +4·local   +cap/8
+// │ header │ rule records (AoS) │ PF_KEY[cap] │ ext match records │ local addrs  │ PF_WILD bits │
 //
-// Two shapes on purpose: the scan reads only the destination prefilter, as SoA u32 arrays that
-// v128 loads take 4 rules at a time (mask = net = 0 makes a rule a candidate: used when its -d is
-// inverted or absent); every rule the scan stops at is then read as one 64-byte record, a single
-// cache line (the host aligns the image to 64), instead of a dozen misses across SoA arrays — the
-// service and endpoint chains a flow visits sit anywhere in a multi-megabyte image.
+// Two shapes on purpose. The scan reads only the destination prefilter: PF_KEY, one u32 per rule,
+// which v128 loads take 4 rules at a time, and PF_WILD, one bit per rule (bit r & 7 of byte
+// r >>> 3; cap/8 bytes rounded up to whole u32 words, which the scalar scan reads). A rule is a scan candidate when PF_WILD is set (its -d is absent, inverted or wider
+// than /32: the full predicate decides) or when PF_KEY equals the packet's destination (an exact
+// -d a.b.c.d/32, as every KUBE-SERVICES rule has). Keys alone halve the bytes a scan streams
+// compared with net + mask pairs and need no AND. Every rule the scan stops at is then read as one
+// 64-byte record, a single cache line (the host aligns the image to 64), instead of a dozen misses
+// across SoA arrays: the service and endpoint chains a flow visits sit anywhere in a multi-megabyte
+// image. Records come first so they and PF_KEY are 64-byte aligned: a SCAN_BLOCK of keys is one
+// cache line, and the scan steps over whole, aligned blocks (it masks the lanes before its start).
 // cap = rule capacity: the rule count rounded up to SCAN_BLOCK plus one more SCAN_BLOCK, so a SIMD
-// scan starting at any rule may read SCAN_BLOCK lanes without leaving the arrays.
-// Every chain is a contiguous range of rules whose last rule is the implicit end-of-chain rule
-// (RETURN for user chains, the policy for built-in chains), which has no condition. So a scan
-// from inside a chain always stops inside that chain and never needs the chain's end.
+// scan may read the whole block holding any rule. Lanes past a chain's end are harmless: every
+// chain is a contiguous range of rules whose last rule is the implicit end-of-chain rule (RETURN
+// for user chains, the policy for built-in chains), which has no condition and is wild. So a scan
+// from inside a chain always stops inside that chain and never needs the chain's end (padding
+// rules past the last chain have key 0 and no wild bit, and are never reached either).
 //
 // ╒══════════ Header (u32 words) ══════════╕
 //  H_RULE_CAP  H_RULE_COUNT  H_EXT_COUNT  H_LIST_COUNT  H_LOCAL_COUNT
@@ -25,6 +31,7 @@
 //  0       4        8       12       16     20     24     28     32      36      40     44   48   52   56   64
 // │dstNet │dstMask │srcNet │srcMask │proto │dport │sport │flags │extFirst│extCount│target│arg0│arg1│arg2│pad│
 //   exact -d / -s tests (with RF_*_INV); proto 0 = any (folded with a leading proto match);
+//   RF_FIXED clear = the fields dstNet…sport and RF_*_INV match every packet, so they are skipped;
 //   ports lo | hi << 16 (0 | 0xFFFF << 16 = any); extFirst/extCount: the extension matches still
 //   to run, in order. Targets: jump/goto arg0 = first rule of the chain; DNAT arg0 ip, arg1 port,
 //   arg2 endpoint id; MARK_OR/MARK_XOR arg0 value.
@@ -39,8 +46,9 @@
 //   ADDRTYPE:  flags EF_SRC (else dst)           CONNTRACK: a0 CT_* state mask
 //   every kind: EF_INV inverts the result
 
+/** Rules per SIMD scan step: 16 keys = 4 v128 loads = one cache line, 16 PF_WILD bits = one u16. */
 // @ts-ignore: decorator
-@inline export const SCAN_BLOCK: i32 = 8;
+@inline export const SCAN_BLOCK: i32 = 16;
 
 export const HEADER_WORDS: i32 = 16;
 export const HEADER_BYTES: usize = 64;
@@ -79,6 +87,8 @@ export const RF_DST_INV: u32 = 1;
 export const RF_SRC_INV: u32 = 2;
 export const RF_DPORT_INV: u32 = 4;
 export const RF_SPORT_INV: u32 = 8;
+/** The fixed part tests something (otherwise only the extension matches decide). */
+export const RF_FIXED: u32 = 16;
 
 /** Target kinds (RULE_TARGET). ACCEPT…MASQUERADE end the table walk. */
 export const T_NONE: u32 = 0;

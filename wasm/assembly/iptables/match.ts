@@ -7,7 +7,7 @@ import { exts, localCount, locals, ruleAt } from './image';
 import {
   EF_DPORT_INV, EF_INV, EF_REAP, EF_SET, EF_SPORT_INV, EF_SRC, EXT_A0, EXT_A1, EXT_A2, EXT_FLAGS,
   EXT_KIND, EXT_SECONDS, EXT_STRIDE, E_ADDRTYPE, E_CONNTRACK, E_MARK, E_NTH, E_PROTO, E_RANDOM,
-  E_RECENT, RF_DPORT_INV, RF_DST_INV, RF_SPORT_INV, RF_SRC_INV, RULE_DPORT, RULE_DST_MASK,
+  E_RECENT, RF_DPORT_INV, RF_DST_INV, RF_FIXED, RF_SPORT_INV, RF_SRC_INV, RULE_DPORT, RULE_DST_MASK,
   RULE_DST_NET, RULE_EXT_COUNT, RULE_EXT_FIRST, RULE_FLAGS, RULE_PROTO, RULE_SPORT, RULE_SRC_MASK,
   RULE_SRC_NET,
 } from './layout';
@@ -36,7 +36,10 @@ export function isLocal(addr: u32): bool {
   return false;
 }
 
-function extMatches(e: usize): bool {
+// Inlined into the one call site: a wasm call per extension match (conntrack, mark, random on most
+// candidates of a kube-proxy walk) costs more than the match itself.
+// @ts-ignore: decorator
+@inline function extMatches(e: usize): bool {
   const kind = load<u32>(e + EXT_KIND);
   const flags = load<u32>(e + EXT_FLAGS);
   const a0 = load<u32>(e + EXT_A0);
@@ -85,19 +88,27 @@ function extMatches(e: usize): bool {
   return hit != ((flags & EF_INV) != 0);
 }
 
-/**
- * Whether rule `r` matches the current packet: -d, -s, -p and port ranges, then its extension
- * matches in order (running their side effects up to the first failure).
- */
-export function ruleMatches(r: i32): bool {
-  const rec = ruleAt(r);
-  const flags = load<u32>(rec + RULE_FLAGS);
+/** The fixed IP-header part of the rule record at `rec`: -d, -s, -p and port ranges. */
+// @ts-ignore: decorator
+@inline function fixedMatches(rec: usize, flags: u32): bool {
   if (((pktDst & load<u32>(rec + RULE_DST_MASK)) == load<u32>(rec + RULE_DST_NET)) == ((flags & RF_DST_INV) != 0)) return false;
   if (((pktSrc & load<u32>(rec + RULE_SRC_MASK)) == load<u32>(rec + RULE_SRC_NET)) == ((flags & RF_SRC_INV) != 0)) return false;
   const proto = load<u32>(rec + RULE_PROTO);
   if (proto != 0 && proto != pktProto) return false;
   if (portIn(pktDport, load<u32>(rec + RULE_DPORT)) == ((flags & RF_DPORT_INV) != 0)) return false;
-  if (portIn(pktSport, load<u32>(rec + RULE_SPORT)) == ((flags & RF_SPORT_INV) != 0)) return false;
+  return portIn(pktSport, load<u32>(rec + RULE_SPORT)) != ((flags & RF_SPORT_INV) != 0);
+}
+
+/**
+ * Whether rule `r` matches the current packet: -d, -s, -p and port ranges (skipped when RF_FIXED
+ * says they match everything, as for jumps, RETURNs and policies), then its extension matches in
+ * order (running their side effects up to the first failure).
+ */
+// @ts-ignore: decorator
+@inline export function ruleMatches(r: i32): bool {
+  const rec = ruleAt(r);
+  const flags = load<u32>(rec + RULE_FLAGS);
+  if ((flags & RF_FIXED) != 0 && !fixedMatches(rec, flags)) return false;
   const n = load<i32>(rec + RULE_EXT_COUNT);
   let e = exts + <usize>load<u32>(rec + RULE_EXT_FIRST) * EXT_STRIDE;
   for (let k = 0; k < n; k++) {
