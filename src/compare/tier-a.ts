@@ -11,7 +11,7 @@ export interface ExactChange {
   readonly head: string;
 }
 
-type Exact = Pick<ReportCase, 'endpoints' | 'flows' | 'verdicts' | 'outcomes' | 'digest' | 'work' | 'retries'>;
+type Exact = Pick<ReportCase, 'endpoints' | 'flows' | 'verdicts' | 'outcomes' | 'digest' | 'work' | 'retries' | 'hashProbesPerLookup'>;
 
 /** The exact figures of a case, flattened in the order they are reported (digest first). */
 function exactFields(c: Exact): Array<[string, number | string]> {
@@ -29,6 +29,7 @@ function exactFields(c: Exact): Array<[string, number | string]> {
     ['work.p99', c.work.p99],
     ['work.max', c.work.max],
     ['retries', c.retries],
+    ['hashProbesPerLookup', c.hashProbesPerLookup ?? 'n/a'],
   ];
 }
 

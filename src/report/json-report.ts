@@ -22,7 +22,10 @@ export interface ReportCase {
   readonly outcomes: { readonly ok: number; readonly failed: number };
   readonly digest: string;
   readonly work: { readonly mean: number; readonly p50: number; readonly p99: number; readonly max: number };
+  /** userspace: connection attempts retried on the next endpoint (0 in other modes). */
   readonly retries: number;
+  /** ipvs: virtual-service hash-table probes per new-flow lookup (null in other modes). */
+  readonly hashProbesPerLookup: number | null;
   readonly balance: { readonly maxOverMean: number; readonly minOverMean: number; readonly cv: number; readonly jain: number; readonly chi2p: number };
   readonly nsPerFlow: { readonly median: number; readonly min: number; readonly max: number; readonly ci95: readonly [number, number]; readonly rounds: readonly number[] };
   readonly mflowsPerSec: number;
@@ -59,7 +62,8 @@ export function reportCases(results: readonly CaseResult[]): ReportCase[] {
       outcomes: { ok: r.counters.ok, failed: r.counters.failed },
       digest: r.counters.digest,
       work: { mean: round(r.work.mean, 6), p50: r.work.p50, p99: r.work.p99, max: r.work.max },
-      retries: r.counters.extraSum,
+      retries: r.spec.mode === 'userspace' ? r.counters.extraSum : 0,
+      hashProbesPerLookup: r.spec.mode === 'ipvs' ? round(r.counters.extraSum / Math.max(1, r.counters.flows), 6) : null,
       balance: {
         maxOverMean: round(r.balance.maxOverMean), minOverMean: round(r.balance.minOverMean), cv: round(r.balance.cv),
         jain: round(r.balance.jain, 6), chi2p: round(r.balance.chi2p),

@@ -61,7 +61,7 @@ const SHARD = obj({
 const CASE = obj({
   id: str, mode: str, services: num(1), endpoints: num(0), flows: num(0),
   verdicts: obj({ dnat: num(0), nomatch: num(0), reject: num(0) }), outcomes: obj({ ok: num(0), failed: num(0) }), digest: hex16,
-  work: obj({ mean: num(0), p50: num(0), p99: num(0), max: num(0) }),
+  work: obj({ mean: num(0), p50: num(0), p99: num(0), max: num(0) }), retries: num(0), hashProbesPerLookup: nullableNum,
   balance: obj({ maxOverMean: num(), cv: num(), jain: num(), chi2p: num() }),
   nsPerFlow: obj({ median: num(0), min: num(0), max: num(0), rounds: arr(num(0)) }),
   mflowsPerSec: num(), nsPerRule: nullableNum, established: obj({ nsPerPacket: num(0) }),

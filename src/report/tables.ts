@@ -3,7 +3,7 @@
 
 import type { Report, ReportCase } from './json-report.js';
 
-const HEAD = ['mode', 'ns/flow (median)', '[min max]', 'Mflows/s', '× iptables', 'work mean/p99', 'dnat/nomatch/reject', 'failed', 'max/mean', 'jain', 'χ² p', 'est. ns/pkt'];
+const HEAD = ['mode', 'ns/flow (median)', '[min max]', 'Mflows/s', '× iptables', 'work mean/p99', 'probes', 'dnat/nomatch/reject', 'failed', 'max/mean', 'jain', 'χ² p', 'est. ns/pkt'];
 
 function fmt(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return '–';
@@ -16,7 +16,8 @@ function row(c: ReportCase): string[] {
   return [
     name, fmt(c.nsPerFlow.median), `[${fmt(c.nsPerFlow.min)} ${fmt(c.nsPerFlow.max)}]`, fmt(c.mflowsPerSec),
     c.speedupOverIptables === null ? '–' : `${fmt(c.speedupOverIptables)}×`,
-    `${fmt(c.work.mean)}/${c.work.p99}`, `${c.verdicts.dnat}/${c.verdicts.nomatch}/${c.verdicts.reject}`,
+    `${fmt(c.work.mean)}/${c.work.p99}`, c.hashProbesPerLookup === null ? '–' : fmt(c.hashProbesPerLookup),
+    `${c.verdicts.dnat}/${c.verdicts.nomatch}/${c.verdicts.reject}`,
     c.retries > 0 ? `${c.outcomes.failed} (${c.retries} retries)` : String(c.outcomes.failed),
     fmt(c.balance.maxOverMean), c.balance.jain.toFixed(4), c.balance.chi2p < 0.001 ? c.balance.chi2p.toExponential(1) : c.balance.chi2p.toFixed(3),
     fmt(c.established.nsPerPacket),

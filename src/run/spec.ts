@@ -63,7 +63,7 @@ export interface ExactCounters {
   failed: number;
   workSum: number;
   workMax: number;
-  /** Sum of engine-specific extra counts (userspace retries). */
+  /** Sum of the Result `extra` word: userspace retries, IPVS virtual-service table probes, else 0. */
   extraSum: number;
   /** Order-independent decision digest, 16 hex digits. */
   digest: string;

@@ -49,7 +49,7 @@ export function syntheticReport(o: SyntheticOptions): CalibratedReport {
       id, mode: s.mode, scheduler: s.scheduler, services: s.services, endpoints: s.services * 3, flows: 200_000,
       verdicts: { dnat: 200_000, nomatch: 0, reject: 0 }, outcomes: { ok: 200_000, failed: 0 },
       digest: mix32(index + 7).toString(16).padStart(8, '0') + mix32(index + 99).toString(16).padStart(8, '0'),
-      work: { mean: s.work, p50: s.work, p99: s.work + 2, max: s.work + 5 }, retries: 0,
+      work: { mean: s.work, p50: s.work, p99: s.work + 2, max: s.work + 5 }, retries: 0, hashProbesPerLookup: null,
       balance: { maxOverMean: 1.1, minOverMean: 0.9, cv: 0.05, jain: 0.99, chi2p: 0.5 },
       nsPerFlow: { median: med, min: Math.min(...perRound), max: Math.max(...perRound), ci95: [Math.min(...perRound), Math.max(...perRound)], rounds: perRound },
       mflowsPerSec: 1e3 / med, nsPerRule: s.mode === 'iptables' ? med / s.work : null, speedupOverIptables: null,

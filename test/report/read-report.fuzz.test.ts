@@ -11,7 +11,7 @@ const FUZZ_RUNS = Number(process.env['KPBENCH_FUZZ_RUNS'] ?? 300);
 const validCase = {
   id: 'ipvs:rr/100', mode: 'ipvs', scheduler: 'rr', services: 100, endpoints: 300, flows: 1000,
   verdicts: { dnat: 990, nomatch: 10, reject: 0 }, outcomes: { ok: 990, failed: 0 }, digest: '0123456789abcdef',
-  work: { mean: 1, p50: 1, p99: 2, max: 3 }, retries: 0,
+  work: { mean: 1, p50: 1, p99: 2, max: 3 }, retries: 0, hashProbesPerLookup: 1,
   balance: { maxOverMean: 1.1, minOverMean: 0.9, cv: 0.05, jain: 0.99, chi2p: 0.4 },
   nsPerFlow: { median: 50, min: 40, max: 60, ci95: [45, 55], rounds: [50, 51, 49] }, mflowsPerSec: 20, nsPerRule: null,
   speedupOverIptables: 2, established: { nsPerPacket: 20, packets: 100, probesPerLookup: 1 },
