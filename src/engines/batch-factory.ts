@@ -19,6 +19,8 @@ export interface BatchEngineOptions {
   readonly udpTimeout: number;
   /** The compiled core, when the caller has it (workers receive it once from the main thread). */
   readonly module?: WebAssembly.Module;
+  /** iptables: the packed ruleset image, when the caller compiled it already. */
+  readonly iptablesImage?: Uint8Array;
 }
 
 /** A fresh WASM engine for `mode` over `cluster`. */
@@ -26,7 +28,7 @@ export function createBatchEngine(mode: Mode, cluster: Cluster, o: BatchEngineOp
   const common = { build: o.build, ...(o.module !== undefined ? { module: o.module } : {}) };
   switch (mode) {
     case 'iptables':
-      return new IptablesWasmEngine(compileIptables(cluster), { ...common, seed: o.seed });
+      return new IptablesWasmEngine(o.iptablesImage ?? compileIptables(cluster), { ...common, seed: o.seed });
     case 'ipvs':
       return new IpvsWasmEngine(cluster, { ...common, scheduler: o.scheduler, tcpFinTimeout: o.tcpFinTimeout, udpTimeout: o.udpTimeout });
     case 'nftables':

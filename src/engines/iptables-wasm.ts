@@ -87,19 +87,20 @@ export class IptablesWasmEngine implements DecisionEngine, BatchEngine {
   #f64 = new Float64Array(0);
 
   /**
-   * Packs `ruleset` into a fresh instance of `options.build`.
+   * Packs `ruleset` into a fresh instance of `options.build`; `ruleset` may also be an image
+   * packRuleset() already made (the runner packs once per case and shares it with every worker).
    * @throws {KpbenchError} KPB_ERR_INPUT when the ruleset cannot be packed (see packRuleset).
    * @throws {Error} when the WASM core rejects the image.
    */
-  constructor(ruleset: Ruleset, options: IptablesWasmOptions) {
+  constructor(ruleset: Ruleset | Uint8Array, options: IptablesWasmOptions) {
     this.label = `iptables/wasm-${options.build}`;
     this.batchSize = options.batchSize ?? 4096;
     this.#x = (options.module === undefined ? instantiate(options.build) : instantiate(options.build, options.module)) as KpbenchExports &
       IptablesExports;
-    const packed = packRuleset(ruleset);
+    const bytes = ruleset instanceof Uint8Array ? ruleset : packRuleset(ruleset).bytes;
     // Rule records are cache lines only if the image starts on one.
-    const image = alignUp(this.#x.alloc(packed.bytes.byteLength + IMAGE_ALIGN), IMAGE_ALIGN);
-    this.#views().u8.set(packed.bytes, image);
+    const image = alignUp(this.#x.alloc(bytes.byteLength + IMAGE_ALIGN), IMAGE_ALIGN);
+    this.#views().u8.set(bytes, image);
     const status = this.#x.iptablesLoad(image, options.seed >>> 0);
     if (status !== 0) throw new Error(`kpbench: the WASM iptables engine rejected the packed ruleset (status ${status})`);
     this.#batch = this.#arena(this.batchSize);

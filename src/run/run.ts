@@ -10,6 +10,17 @@ import { checkConservation, mergeShards } from './merge.js';
 import { runTasks } from './pool.js';
 import { Calibrator, type Calibration } from './calibrate.js';
 import type { CaseSpec, RunWorkload, ShardFault, ShardResult, ShardTask } from './spec.js';
+import { clusterFor } from './cluster-for.js';
+import { compileIptables } from '../iptables/compile.js';
+import { packRuleset } from '../iptables/pack.js';
+
+/** The packed iptables ruleset of N services in a SharedArrayBuffer: compiled once per run. */
+function sharedIptablesImage(w: RunWorkload, services: number): SharedArrayBuffer {
+  const bytes = packRuleset(compileIptables(clusterFor(w, services))).bytes;
+  const shared = new SharedArrayBuffer(bytes.byteLength);
+  new Uint8Array(shared).set(bytes);
+  return shared;
+}
 
 /** A fault to inject into one shard (tests only). */
 export interface InjectedFault {
@@ -60,10 +71,11 @@ export async function runBenchmark(o: RunOptions): Promise<RunOutcome> {
   const shards = o.partial?.count ?? o.shards ?? o.workers;
   const tasks: ShardTask[] = [];
   for (const c of planned) {
+    const image = c.mode === 'iptables' ? { iptablesImage: sharedIptablesImage(o.workload, c.services) } : {};
     for (let s = 0; s < shards; s++) {
       if (o.partial !== undefined && s !== o.partial.index) continue;
       const fault = o.fault !== undefined && o.fault.caseId === c.id && o.fault.shard === s ? { fault: o.fault.kind } : {};
-      tasks.push({ workload: o.workload, case: c, shard: s, shards, rounds: o.rounds, build: o.build, ...fault });
+      tasks.push({ workload: o.workload, case: c, shard: s, shards, rounds: o.rounds, build: o.build, ...image, ...fault });
     }
   }
   const pending = new Map<string, ShardResult[]>();

@@ -38,6 +38,7 @@ export function runShard(task: ShardTask, module?: WebAssembly.Module): ShardRes
   const engine = createBatchEngine(c.mode, cluster, {
     build: task.build, seed: w.seed, scheduler: c.scheduler ?? 'rr', tcpFinTimeout: w.tcpFinTimeout, udpTimeout: w.udpTimeout,
     ...(module !== undefined ? { module } : {}),
+    ...(task.iptablesImage !== undefined ? { iptablesImage: new Uint8Array(task.iptablesImage) } : {}),
   });
   const x = engine.exports;
   const workload = new WasmWorkload(x, cluster, workloadOptions(w));

@@ -45,6 +45,8 @@ export interface ShardTask {
   /** Timed segments the flow range is cut into (their medians make the timing figures). */
   readonly rounds: number;
   readonly build: WasmBuild;
+  /** iptables: the case's packed ruleset, compiled once in the main thread and shared, not copied. */
+  readonly iptablesImage?: SharedArrayBuffer;
   /** Test-only fault injection (documented in src/run/faults.ts). */
   readonly fault?: ShardFault;
 }
