@@ -5,6 +5,9 @@ import { parseFlowsCsv } from '../../src/io/flows-csv.js';
 import { InputError, KpbenchError } from '../../src/errors.js';
 import { parseIPv4 } from '../../src/model/ipv4.js';
 
+/** Generated inputs per fuzz property; KPBENCH_FUZZ_RUNS=100000 for a long run. */
+const FUZZ_RUNS = Number(process.env['KPBENCH_FUZZ_RUNS'] ?? 300);
+
 const HEADER = 'start,src,sport,dst,dport,proto,duration';
 
 describe('parseFlowsCsv()', () => {
@@ -36,7 +39,7 @@ describe('parseFlowsCsv()', () => {
     expect(() => parseFlowsCsv('start,src\n', 'f.csv')).toThrow(/line 1: the header must be exactly/);
   });
 
-  test.prop([fc.array(fc.string({ maxLength: 60 }), { maxLength: 20 })], { numRuns: 300 })('any text is read or rejected with a KpbenchError', (rows) => {
+  test.prop([fc.array(fc.string({ maxLength: 60 }), { maxLength: 20 })], { numRuns: FUZZ_RUNS })('any text is read or rejected with a KpbenchError', (rows) => {
     try {
       const flows = parseFlowsCsv([HEADER, ...rows].join('\n'), 'fuzz.csv');
       expect(flows.length).toBeLessThanOrEqual(rows.length);

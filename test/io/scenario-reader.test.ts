@@ -5,6 +5,9 @@ import { parseScenario } from '../../src/io/scenario.js';
 import { InputError, KpbenchError } from '../../src/errors.js';
 import { parseIPv4 } from '../../src/model/ipv4.js';
 
+/** Generated inputs per fuzz property; KPBENCH_FUZZ_RUNS=100000 for a long run. */
+const FUZZ_RUNS = Number(process.env['KPBENCH_FUZZ_RUNS'] ?? 300);
+
 const good = {
   podCIDR: '10.244.0.0/16',
   nodeIPs: ['192.0.2.10'],
@@ -94,7 +97,7 @@ describe('parseScenario()', () => {
     expect(() => parseScenario('{"services": [', 'x.json')).toThrow(/^x\.json: \$: not valid JSON/);
   });
 
-  test.prop([fc.jsonValue({ maxDepth: 6 })], { numRuns: 300 })('any JSON value is read or rejected with an InputError', (v) => {
+  test.prop([fc.jsonValue({ maxDepth: 6 })], { numRuns: FUZZ_RUNS })('any JSON value is read or rejected with an InputError', (v) => {
     try {
       parseScenario(JSON.stringify(v), 'fuzz.json');
     } catch (e) {
@@ -102,11 +105,36 @@ describe('parseScenario()', () => {
     }
   });
 
-  test.prop([fc.string({ maxLength: 200 })], { numRuns: 300 })('any text is read or rejected with an InputError', (s) => {
+  test.prop([fc.string({ maxLength: 200 })], { numRuns: FUZZ_RUNS })('any text is read or rejected with an InputError', (s) => {
     try {
       parseScenario(s, 'fuzz.json');
     } catch (e) {
       expect(e).toBeInstanceOf(KpbenchError);
     }
   });
+
+  test.prop([fc.array(fc.tuple(fc.nat(), fc.jsonValue({ maxDepth: 2 })), { minLength: 1, maxLength: 4 })], { numRuns: FUZZ_RUNS })(
+    'a valid scenario with fields replaced by arbitrary JSON is read or rejected with its path', (edits) => {
+      const doc = structuredClone(good) as any;
+      const slots: Array<[any, string]> = [];
+      const walk = (o: any): void => {
+        if (o === null || typeof o !== 'object') return;
+        for (const k of Object.keys(o)) {
+          slots.push([o, k]);
+          walk(o[k]);
+        }
+      };
+      walk(doc);
+      for (const [i, v] of edits) {
+        const [o, k] = slots[i % slots.length]!;
+        o[k] = v;
+      }
+      try {
+        const c = parseScenario(JSON.stringify(doc), 'fuzz.json');
+        for (const svc of c.services) for (const e of svc.endpoints) expect(e.weight).toBeLessThanOrEqual(65535);
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        expect((e as InputError).problems.length).toBeGreaterThan(0);
+      }
+    });
 });
