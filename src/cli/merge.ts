@@ -1,7 +1,9 @@
 // `kpbench merge SHARD.json…`: joins the partial reports of `run --shard i/n` (run anywhere: a
 // Kubernetes Indexed Job, a CI matrix) into one report, checking that every shard is there once.
 
+import { readFileSync } from 'node:fs';
 import { KpbenchError } from '../errors.js';
+import { decodeShardFile, SHARD_FILE_IDENTIFIER, type ShardFileWorkload } from '../format/shard-codec.js';
 import { parseReport } from '../report/read-report.js';
 import { reportCases, reportCrossovers, SCHEMA_VERSION, type Report } from '../report/json-report.js';
 import { terminalTables } from '../report/tables.js';
@@ -13,11 +15,10 @@ import type { ShardResult } from '../run/spec.js';
 import type { Mode } from '../engines/factory.js';
 import type { SchedulerName } from '../model/cluster.js';
 import { Options, usage } from './args.js';
-import { readInput } from './cluster-source.js';
 import { writeReportFiles } from './run.js';
 
 /** Help text of `kpbench merge`. */
-export const MERGE_HELP = 'kpbench merge SHARD.json... [--json FILE] [--markdown FILE] [--svg FILE] [--out-dir DIR]';
+export const MERGE_HELP = 'kpbench merge SHARD.json|SHARD.kpbs... [--json FILE] [--markdown FILE] [--svg FILE] [--out-dir DIR]';
 
 /** Merges partial reports into a full one. @throws {KpbenchError} on mismatched or incomplete shards */
 export function mergeReports(reports: ReadonlyArray<{ source: string; report: Report }>): Report {
@@ -52,12 +53,44 @@ export function mergeReports(reports: ReadonlyArray<{ source: string; report: Re
   };
 }
 
+/**
+ * A partial report standing for a binary shard file, so that `mergeReports` takes both kinds. The
+ * file holds no machine description: `env` is this machine's (SIMD assumed), `run` adds the shards' wall times.
+ */
+export function shardFileReport(workload: ShardFileWorkload, results: readonly ShardResult[]): Report {
+  const wall = results.map((r) => r.wallMs);
+  return {
+    schemaVersion: SCHEMA_VERSION, tool: 'kpbench', env: { ...captureEnv(true), commit: 'unknown (binary shard file)' }, workload, complete: true,
+    run: { wallMs: Math.round(Math.max(0, ...wall)), cpuMs: Math.round(wall.reduce((a, b) => a + b, 0)) },
+    cases: [], crossovers: [], shards: results,
+  };
+}
+
+/**
+ * Reads one input of `merge`: a `.kpbs` shard file (by its identifier or extension) or a JSON report.
+ * @throws {KpbenchError} exit 2 naming the file, the place and the fix
+ */
+export function readShardInput(cmd: string, source: string): { source: string; report: Report } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(source);
+  } catch (e) {
+    throw new KpbenchError('KPB_ERR_INPUT', `${cmd}: ${source}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}; give a readable file`);
+  }
+  const binary = source.endsWith('.kpbs') || (bytes.length >= 8 && bytes.subarray(4, 8).toString('latin1') === SHARD_FILE_IDENTIFIER);
+  if (binary) {
+    const { workload, results } = decodeShardFile(bytes, source);
+    return { source, report: shardFileReport(workload, results) };
+  }
+  return { source, report: parseReport(bytes.toString('utf8'), source) };
+}
+
 /** Runs `merge`; returns the process exit code. */
 export function mergeCommand(argv: readonly string[]): number {
   const cmd = 'merge';
   const o = new Options(cmd, argv, ['json', 'markdown', 'svg', 'out-dir']);
-  if (o.positional.length === 0) throw usage(cmd, 'name the shard reports to merge: kpbench merge SHARD.json...');
-  const reports = o.positional.map((source) => ({ source, report: parseReport(readInput(cmd, 'file', source), source) }));
+  if (o.positional.length === 0) throw usage(cmd, 'name the shard reports to merge: kpbench merge SHARD.json|SHARD.kpbs...');
+  const reports = o.positional.map((source) => readShardInput(cmd, source));
   const merged = mergeReports(reports);
   process.stdout.write(terminalTables(merged));
   process.stdout.write(`results: ${writeReportFiles(merged, o).join(', ')}\n`);

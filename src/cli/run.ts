@@ -16,6 +16,7 @@ import { reportCases, reportCrossovers, SCHEMA_VERSION, type Report } from '../r
 import { markdownTables, terminalTables } from '../report/tables.js';
 import { svgChart } from '../report/svg-chart.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { encodeShardFile } from '../format/shard-codec.js';
 import { KpbenchError } from '../errors.js';
 import { Options, usage } from './args.js';
 import { parseRange } from './cluster-source.js';
@@ -29,7 +30,7 @@ export const RUN_HELP = `kpbench run [options]            (npm run bench = kpben
   --services 100,1000,10000  --endpoints 3|A..B  --weights 1|A..B  --flows 2000000
   --popularity uniform|zipf:S  --miss 0  --clients 10000  --rate 20000  --duration 1  --packets 10
   --tcp 1  --dead 0  --seed 1  --modes ${MODES.join(',')}  --schedulers ${SCHEDULER_NAMES.join(',')}
-  --workers N  --shards N  --rounds 10  --quick  --engine simd|scalar  --shard i/n
+  --workers N  --shards N  --rounds 10  --quick  --engine simd|scalar  --shard i/n  --shard-file FILE.kpbs
   --json FILE  --markdown FILE  --svg FILE  --out-dir bench/results  --task-timeout SECONDS
   --ipvs-tcpfin-timeout 120  --ipvs-udp-timeout 300
 ${BASELINE_HELP}`;
@@ -37,7 +38,7 @@ ${BASELINE_HELP}`;
 const VALUED = [
   'services', 'endpoints', 'weights', 'flows', 'popularity', 'miss', 'clients', 'rate', 'duration', 'packets', 'tcp', 'dead',
   'seed', 'modes', 'schedulers', 'workers', 'shards', 'rounds', 'engine', 'shard', 'json', 'markdown', 'svg', 'out-dir',
-  'task-timeout', 'ipvs-tcpfin-timeout', 'ipvs-udp-timeout', 'inject-fault', ...BASELINE_VALUED,
+  'shard-file', 'task-timeout', 'ipvs-tcpfin-timeout', 'ipvs-udp-timeout', 'inject-fault', ...BASELINE_VALUED,
 ];
 
 /** Most flows per case: flow indexes are u32 and a chunk must fit past the last one. */
@@ -169,6 +170,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const cmd = 'run';
   const o = new Options(cmd, argv, VALUED, ['quick', ...BASELINE_FLAGS]);
   const cfg = runConfig(cmd, o);
+  const shardFile = o.get('shard-file');
+  if (shardFile !== undefined && cfg.partial === undefined) throw usage(cmd, '--shard-file needs --shard i/n: only a partial run has shard results to write');
   const baseline = loadBaseline(cmd, o, cfg);
   const stop = new AbortController();
   const onSigint = (): void => {
@@ -196,6 +199,11 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   if (cfg.partial === undefined) process.stdout.write(terminalTables(report));
   process.stdout.write(`\nwall ${(out.wallMs / 1000).toFixed(1)} s, CPU ${(out.cpuMs / 1000).toFixed(1)} s (${(out.cpuMs / out.wallMs).toFixed(2)} cores busy)\n`);
   const files = writeReportFiles(report, o);
+  if (shardFile !== undefined) {
+    mkdirSync(dirname(shardFile) === '' ? '.' : dirname(shardFile), { recursive: true });
+    writeFileAtomic(shardFile, encodeShardFile(report.workload, out.shardResults));
+    files.push(shardFile);
+  }
   process.stdout.write(`results: ${files.join(', ')}\n`);
   if (!out.complete) {
     throw new KpbenchError('KPB_ERR_INTERNAL', `interrupted: ${out.cases.length} of ${out.planned.length} cases finished and were written`, 130);
