@@ -13,9 +13,9 @@
 //  0              4            8
 // │ global id    │ serving    │        serving: 1, or 0 for a dead but programmed pod
 //
-// ╒═════ Key slot (16 bytes) ══════╕   (a, b) → service index; value -1 = empty
-//  0      4      8        12     16
-// │ a    │ b    │ value  │ pad  │
+// ╒══════════ Bucket of four slots (64 bytes) ═══════════╕   (a, b) → (v0, v1); bucket-map.ts
+//  0            16           32            48            64
+// │ a[0..3]    │ b[0..3]    │ v0[0..3]    │ v1[0..3]    │   free slot: all ones (b = BM_FREE)
 //
 // ╒═══════════════ Client slot (24 bytes) ════════════════╕   (owner, client ip) → expiry, value
 //  0        4           8                 16       20       24
@@ -34,11 +34,13 @@ export const EP_STRIDE: usize = 8;
 export const EP_ID: usize = 0;
 export const EP_SERVING: usize = 4;
 
-export const KEY_SLOT_STRIDE: usize = 16;
-export const KEY_A: usize = 0;
-export const KEY_B: usize = 4;
-export const KEY_VALUE: usize = 8;
-export const KEY_EMPTY: i32 = -1;
+export const BM_BUCKET_BYTES: usize = 64;
+export const BM_BUCKET_SLOTS: u32 = 4;
+export const BM_A: usize = 0;
+export const BM_B: usize = 16;
+export const BM_V0: usize = 32;
+export const BM_V1: usize = 48;
+export const BM_FREE: u32 = 0xffff_ffff;
 
 export const CLIENT_SLOT_STRIDE: usize = 24;
 export const CLIENT_OWNER: usize = 0;

@@ -15,43 +15,75 @@ import {
   VERDICT_DNAT, VERDICT_NOMATCH, VERDICT_REJECT,
 } from '../layout';
 import { ClientTable } from '../maps/client-table';
-import { KeyMap } from '../maps/key-map';
 import {
-  EP_ID, EP_STRIDE, KEY_EMPTY, portKey, SVC_AFFINITY, SVC_CLUSTER_IP, SVC_EP_COUNT, SVC_EP_FIRST,
+  BM_V0, BM_V1, EP_ID, EP_STRIDE, portKey, SVC_AFFINITY, SVC_CLUSTER_IP, SVC_EP_COUNT, SVC_EP_FIRST,
   SVC_NODE_PORT_KEY, SVC_PORT_KEY, SVC_STRIDE,
 } from '../maps/layout';
+import { BucketMap } from '../maps/bucket-map';
+
+// A verdict-map slot (maps/bucket-map.ts) holds what the common path needs after the key compare,
+// so a new flow reads one bucket line and one endpoint id, no service record in between:
+//   v0 = the service's first endpoint slot;
+//   v1 bit 31 clear: no affinity, v1 = endpoint count (0 = no endpoints: the no-endpoint map's reject);
+//   v1 bit 31 set: ClientIP affinity, bits 0-30 = service index (the affinity path reads the count
+//   and timeout from the service record; it probes the affinity sets anyway).
+// At N = 10,000 service ports: 4,096 buckets × 64 B = 256 KB plus 120 KB of ids, within a 512 KB L2.
+const VM_FIRST = BM_V0;
+const VM_META = BM_V1;
+const VM_AFFINITY: u32 = 0x8000_0000;
 
 /** The loaded image and state of one nftables dataplane (one per WASM instance). */
 @final
 export class NftablesDataplane {
-  /** service-ips ∪ no-endpoint-services: (clusterIP, portKey) → service. */
-  serviceIps: KeyMap;
-  /** service-nodeports ∪ no-endpoint-nodeports: (0, nodePortKey) → service. */
-  nodePorts: KeyMap;
+  /** service-ips ∪ no-endpoint-services: (clusterIP, portKey) → verdict slot. */
+  serviceIps: BucketMap;
+  /** service-nodeports ∪ no-endpoint-nodeports: (0, nodePortKey) → verdict slot. */
+  nodePorts: BucketMap;
   /** Every endpoint's `affinity-…` set: (endpoint slot, client) → expiry. */
   affinity: ClientTable = new ClientTable();
+  /** Global endpoint id per endpoint slot (u32 each): the image's endpoint records without `serving`. */
+  ids: usize;
 
   constructor(
     public services: usize,
     public serviceCount: u32,
-    public endpoints: usize,
+    endpoints: usize,
     public nodeIps: usize,
     public nodeIpCount: u32,
     public decisionKey: u32,
   ) {
-    this.serviceIps = new KeyMap(serviceCount);
-    this.nodePorts = new KeyMap(serviceCount);
+    this.serviceIps = new BucketMap(serviceCount);
+    this.nodePorts = new BucketMap(serviceCount);
+    this.ids = NftablesDataplane.endpointIds(services, serviceCount, endpoints);
     // Two passes: a key of a service with endpoints lives in service-ips, which the packet meets
     // first; the no-endpoint maps only answer what service-ips did not.
     for (let pass = 0; pass < 2; pass++) {
       for (let s: u32 = 0; s < serviceCount; s++) {
         const p = services + <usize>s * SVC_STRIDE;
-        if ((load<u32>(p + SVC_EP_COUNT) > 0) != (pass == 0)) continue;
-        this.serviceIps.insertIfAbsent(load<u32>(p + SVC_CLUSTER_IP), load<u32>(p + SVC_PORT_KEY), <i32>s);
+        const n = load<u32>(p + SVC_EP_COUNT);
+        if ((n > 0) != (pass == 0)) continue;
+        const first = load<u32>(p + SVC_EP_FIRST);
+        const meta = n > 0 && load<f64>(p + SVC_AFFINITY) >= 0 ? VM_AFFINITY | s : n;
+        this.serviceIps.insertIfAbsent(load<u32>(p + SVC_CLUSTER_IP), load<u32>(p + SVC_PORT_KEY), first, meta);
         const np = load<u32>(p + SVC_NODE_PORT_KEY);
-        if (np != 0) this.nodePorts.insertIfAbsent(0, np, <i32>s);
+        if (np != 0) this.nodePorts.insertIfAbsent(0, np, first, meta);
       }
     }
+  }
+
+  /** Copies the ids of the image's endpoint records into a dense u32 array. Allocates. */
+  private static endpointIds(services: usize, serviceCount: u32, endpoints: usize): usize {
+    let slots: u32 = 0;
+    for (let s: u32 = 0; s < serviceCount; s++) {
+      const p = services + <usize>s * SVC_STRIDE;
+      const end = load<u32>(p + SVC_EP_FIRST) + load<u32>(p + SVC_EP_COUNT);
+      if (end > slots) slots = end;
+    }
+    const ids = heap.alloc(<usize>max<u32>(slots, 1) << 2);
+    for (let e: u32 = 0; e < slots; e++) {
+      store<u32>(ids + (<usize>e << 2), load<u32>(endpoints + <usize>e * EP_STRIDE + EP_ID));
+    }
+    return ids;
   }
 
   /** `fib daddr type local ip daddr != 127.0.0.0/8`: a node address outside loopback. */
@@ -64,45 +96,46 @@ export class NftablesDataplane {
     return false;
   }
 
-  // @ts-ignore: decorator
-  @inline hasEndpoints(s: i32): bool {
-    return load<u32>(this.services + <usize>s * SVC_STRIDE + SVC_EP_COUNT) > 0;
-  }
-
   /** Decides the flow at `f` into the result record at `r`. */
-  decide(f: usize, r: usize): void {
+  // @ts-ignore: decorator
+  @inline decide(f: usize, r: usize): void {
     const key = portKey(<u32>load<u8>(f + FLOW_PROTO), <u32>load<u16>(f + FLOW_DST_PORT));
     const dst = load<u32>(f + FLOW_DST_IP);
     let work: u32 = 1;
-    let svc = this.serviceIps.find(dst, key);
+    let slot = this.serviceIps.find(dst, key);
+    let meta: u32 = slot != 0 ? load<u32>(slot + VM_META) : 0;
     let rejected = false;
-    if (svc == KEY_EMPTY || !this.hasEndpoints(svc)) {
-      if (svc != KEY_EMPTY) rejected = true;
-      svc = KEY_EMPTY;
+    if (meta == 0) { // absent, or a service without endpoints
+      rejected = slot != 0;
+      slot = 0;
       if (this.isLocal(dst)) {
         work++;
         const np = this.nodePorts.find(0, key);
-        if (np != KEY_EMPTY) {
-          if (this.hasEndpoints(np)) svc = np;
+        if (np != 0) {
+          meta = load<u32>(np + VM_META);
+          if (meta != 0) slot = np;
           else rejected = true;
         }
       }
     }
-    if (svc == KEY_EMPTY) {
+    if (slot == 0) {
       store<u32>(r + RESULT_VERDICT, rejected ? VERDICT_REJECT : VERDICT_NOMATCH);
       store<i32>(r + RESULT_ENDPOINT, NO_ENDPOINT);
       store<u32>(r + RESULT_WORK, work);
       store<u32>(r + RESULT_EXTRA, 0);
       return;
     }
-    const p = this.services + <usize>svc * SVC_STRIDE;
-    const first = load<u32>(p + SVC_EP_FIRST);
-    const n = load<u32>(p + SVC_EP_COUNT);
-    const timeout = load<f64>(p + SVC_AFFINITY);
-    const src = load<u32>(f + FLOW_SRC_IP);
-    const now = load<f64>(f + FLOW_START);
-    let e: u32 = n; // n = none yet
-    if (timeout >= 0) {
+    const first = load<u32>(slot + VM_FIRST);
+    let e: u32;
+    if ((meta & VM_AFFINITY) == 0) {
+      e = <u32>((<u64>drawRandom(this.decisionKey, load<u32>(f + FLOW_INDEX), 0) * <u64>meta) >> 32);
+    } else {
+      const p = this.services + <usize>(meta & ~VM_AFFINITY) * SVC_STRIDE;
+      const n = load<u32>(p + SVC_EP_COUNT);
+      const timeout = load<f64>(p + SVC_AFFINITY);
+      const src = load<u32>(f + FLOW_SRC_IP);
+      const now = load<f64>(f + FLOW_START);
+      e = n; // n = none yet
       for (let j: u32 = 0; j < n; j++) {
         work++;
         if (this.affinity.find(first + j, src, now) != 0) {
@@ -110,14 +143,14 @@ export class NftablesDataplane {
           break;
         }
       }
+      if (e == n) {
+        const rnd = drawRandom(this.decisionKey, load<u32>(f + FLOW_INDEX), 0);
+        e = <u32>((<u64>rnd * <u64>n) >> 32);
+      }
+      this.affinity.put(first + e, src, now, now + timeout, 0);
     }
-    if (e == n) {
-      const rnd = drawRandom(this.decisionKey, load<u32>(f + FLOW_INDEX), 0);
-      e = <u32>((<u64>rnd * <u64>n) >> 32);
-    }
-    if (timeout >= 0) this.affinity.put(first + e, src, now, now + timeout, 0);
     store<u32>(r + RESULT_VERDICT, VERDICT_DNAT);
-    store<i32>(r + RESULT_ENDPOINT, load<i32>(this.endpoints + <usize>(first + e) * EP_STRIDE + EP_ID));
+    store<i32>(r + RESULT_ENDPOINT, load<i32>(this.ids + (<usize>(first + e) << 2)));
     store<u32>(r + RESULT_WORK, work);
     store<u32>(r + RESULT_EXTRA, 0);
   }

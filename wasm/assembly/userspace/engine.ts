@@ -16,9 +16,9 @@ import {
   VERDICT_DNAT, VERDICT_NOMATCH, VERDICT_REJECT,
 } from '../layout';
 import { ClientTable } from '../maps/client-table';
-import { KeyMap } from '../maps/key-map';
+import { BucketMap } from '../maps/bucket-map';
 import {
-  CLIENT_EXPIRES, CLIENT_VALUE, EP_ID, EP_SERVING, EP_STRIDE, KEY_EMPTY, portKey, PROTO_UDP,
+  BM_V0, CLIENT_EXPIRES, CLIENT_VALUE, EP_ID, EP_SERVING, EP_STRIDE, portKey, PROTO_UDP,
   SVC_AFFINITY, SVC_CLUSTER_IP, SVC_EP_COUNT, SVC_EP_FIRST, SVC_NODE_PORT_KEY, SVC_PORT_KEY,
   SVC_RR_INDEX, SVC_STRIDE,
 } from '../maps/layout';
@@ -26,8 +26,8 @@ import {
 /** The loaded image and state of one userspace proxy (one per WASM instance). */
 @final
 export class UserspaceProxy {
-  /** Listeners: (clusterIP, portKey) and (0, nodePortKey) → service; the first bind wins. */
-  listeners: KeyMap;
+  /** Listeners: (clusterIP, portKey) and (0, nodePortKey) → service (v0); the first bind wins. */
+  listeners: BucketMap;
   /** Per-service affinity maps: (service, client) → (lastUsed + timeout, endpoint slot). */
   affinity: ClientTable = new ClientTable();
 
@@ -38,13 +38,17 @@ export class UserspaceProxy {
     public nodeIps: usize,
     public nodeIpCount: u32,
   ) {
-    this.listeners = new KeyMap(serviceCount * 2);
+    let keys = serviceCount;
+    for (let s: u32 = 0; s < serviceCount; s++) {
+      if (load<u32>(services + <usize>s * SVC_STRIDE + SVC_NODE_PORT_KEY) != 0) keys++;
+    }
+    this.listeners = new BucketMap(keys);
     for (let s: u32 = 0; s < serviceCount; s++) {
       const p = services + <usize>s * SVC_STRIDE;
-      this.listeners.insertIfAbsent(load<u32>(p + SVC_CLUSTER_IP), load<u32>(p + SVC_PORT_KEY), <i32>s);
+      this.listeners.insertIfAbsent(load<u32>(p + SVC_CLUSTER_IP), load<u32>(p + SVC_PORT_KEY), s, 0);
       const np = load<u32>(p + SVC_NODE_PORT_KEY);
       // A ClusterIP is never 0.0.0.0, so a = 0 keeps the NodePort keys apart.
-      if (np != 0) this.listeners.insertIfAbsent(0, np, <i32>s);
+      if (np != 0) this.listeners.insertIfAbsent(0, np, s, 0);
     }
     this.reset();
   }
@@ -66,16 +70,18 @@ export class UserspaceProxy {
   }
 
   /** Decides the flow at `f` into the result record at `r`. */
-  decide(f: usize, r: usize): void {
+  // @ts-ignore: decorator
+  @inline decide(f: usize, r: usize): void {
     const proto = <u32>load<u8>(f + FLOW_PROTO);
     const key = portKey(proto, <u32>load<u16>(f + FLOW_DST_PORT));
     const dst = load<u32>(f + FLOW_DST_IP);
-    let svc = this.listeners.find(dst, key);
-    if (svc == KEY_EMPTY && this.isNodeIp(dst)) svc = this.listeners.find(0, key);
-    if (svc == KEY_EMPTY) {
+    let slot = this.listeners.find(dst, key);
+    if (slot == 0 && this.isNodeIp(dst)) slot = this.listeners.find(0, key);
+    if (slot == 0) {
       this.finish(r, VERDICT_NOMATCH, NO_ENDPOINT, 0);
       return;
     }
+    const svc = load<u32>(slot + BM_V0);
     const p = this.services + <usize>svc * SVC_STRIDE;
     const n = load<u32>(p + SVC_EP_COUNT);
     if (n == 0) {
@@ -92,7 +98,7 @@ export class UserspaceProxy {
     for (;;) {
       let hit = false;
       if (timeout >= 0 && attempts == 0) {
-        const s = this.affinity.find(<u32>svc, src, now);
+        const s = this.affinity.find(svc, src, now);
         if (s != 0) {
           e = load<u32>(s + CLIENT_VALUE);
           store<f64>(s + CLIENT_EXPIRES, now + timeout);
@@ -102,7 +108,7 @@ export class UserspaceProxy {
       if (!hit) {
         e = load<u32>(p + SVC_RR_INDEX);
         store<u32>(p + SVC_RR_INDEX, e + 1 == n ? 0 : e + 1);
-        if (timeout >= 0) this.affinity.put(<u32>svc, src, now, now + timeout, <i32>e);
+        if (timeout >= 0) this.affinity.put(svc, src, now, now + timeout, <i32>e);
       }
       attempts++;
       const serving = load<u32>(this.endpoints + <usize>(first + e) * EP_STRIDE + EP_SERVING) != 0;
