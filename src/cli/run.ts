@@ -70,6 +70,26 @@ function fault(cmd: string, text: string | undefined): InjectedFault | undefined
   return { kind: m[1] as ShardFault, caseId: text.slice(text.indexOf('@') + 1, lastSlash), shard: Number(text.slice(lastSlash + 1)) };
 }
 
+/** IPVS connection state per live connection (expiry events and the established-path index), measured. */
+export const IPVS_BYTES_PER_LIVE_CONNECTION = 160;
+/** What one shard's IPVS connection state may take of a wasm32 instance's 4 GiB. */
+export const IPVS_CONNECTION_MEMORY_LIMIT = 3 * 1024 ** 3;
+
+/**
+ * Refuses up front a workload whose live IPVS connections (rate × (mean duration + the longer
+ * timeout), split over the shards) would not fit one WASM instance.
+ * @throws {KpbenchError} KPB_ERR_LIMIT naming the limit and the fix
+ */
+export function checkConnectionMemory(w: RunWorkload, shards: number): void {
+  const live = (w.rate * (w.duration + Math.max(w.tcpFinTimeout, w.udpTimeout, 60))) / shards;
+  const bytes = live * IPVS_BYTES_PER_LIVE_CONNECTION;
+  if (bytes > IPVS_CONNECTION_MEMORY_LIMIT) {
+    throw new KpbenchError('KPB_ERR_LIMIT', `run: IPVS would keep about ${Math.round(live).toLocaleString('en-US')} live connections per shard ` +
+      `(${(bytes / 1024 ** 3).toFixed(1)} GiB, over the ${IPVS_CONNECTION_MEMORY_LIMIT / 1024 ** 3} GiB a WASM instance can give them); ` +
+      'lower --rate, --duration or the --ipvs-*-timeout options, or raise --shards');
+  }
+}
+
 /** The resolved configuration of a run command. */
 export interface RunConfig {
   readonly workload: RunWorkload;
@@ -119,11 +139,12 @@ export function runConfig(cmd: string, o: Options): RunConfig {
     tcpFinTimeout: o.number(cmd, 'ipvs-tcpfin-timeout', 120, 1, 1e7),
     udpTimeout: o.number(cmd, 'ipvs-udp-timeout', 300, 1, 1e7),
   };
+  const modes = list(cmd, 'modes', o.get('modes'), MODES, MODES);
+  const shards = partial?.count ?? o.integer(cmd, 'shards', workers, 1, 1024);
+  if (modes.includes('ipvs')) checkConnectionMemory(workload, shards);
   return {
-    workload, services, workers,
-    modes: list(cmd, 'modes', o.get('modes'), MODES, MODES),
+    workload, services, workers, modes, shards,
     schedulers: list(cmd, 'schedulers', o.get('schedulers'), SCHEDULER_NAMES, SCHEDULER_NAMES),
-    shards: o.integer(cmd, 'shards', workers, 1, 1024),
     rounds: o.integer(cmd, 'rounds', quick ? 5 : 10, 1, 1000),
     build: o.choice(cmd, 'engine', ['simd', 'scalar'] as const, defaultBuild()),
     partial,
