@@ -89,6 +89,14 @@ describe('parseScenario()', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
+  it('reads a million levels of nesting and megabyte strings into one InputError, not a crash', () => {
+    const deep = '{"services":' + '['.repeat(1_000_000) + ']'.repeat(1_000_000) + '}';
+    expect(() => parseScenario(deep, 'deep.json')).toThrow(/^deep\.json: services\[0\]: expected an object, got an array/);
+    const big = 'x'.repeat(2_000_000);
+    expect(() => parseScenario(JSON.stringify({ services: [{ name: big, clusterIP: big, port: 80, protocol: 'tcp' }] }), 'big.json'))
+      .toThrow(/services\[0\]\.name: .* got a 2000000-character string/);
+  });
+
   it('names CIDRs with host bits and the fix', () => {
     expect(problemsOf({ podCIDR: '10.244.1.0/16', services: [] })).toEqual(['podCIDR: host bits are set; write 10.244.0.0/16']);
   });
