@@ -2,8 +2,8 @@
 // and each service's programmed endpoints in kube-proxy's order. Mirrors wasm/assembly/maps/layout.ts
 // (a test checks the strides against the module's exports).
 
-import { PROTOCOL_NUMBER, isProgrammed, type Cluster, type Endpoint, type Service } from '../model/cluster.js';
-import { formatIPv4 } from '../model/ipv4.js';
+import { PROTOCOL_NUMBER, type Cluster } from '../model/cluster.js';
+import { kubeProxyEndpointOrder } from '../model/endpoint-order.js';
 
 /** Bytes per service record. */
 export const SVC_STRIDE = 32;
@@ -24,25 +24,6 @@ export const EP_SERVING = 4;
 /** Status codes of the nftables and userspace entry points. */
 export const ServiceImageStatus = { OK: 0, NOT_LOADED: 1, ARGUMENT: 2 } as const;
 
-/** kube-proxy's endpoint string for IPv4, `IP:port`: also its sort key (dataplane.md 2.3). */
-export function endpointKey(ep: Endpoint): string {
-  return `${formatIPv4(ep.ip)}:${ep.port}`;
-}
-
-/**
- * Indices (into `svc.endpoints`) of the endpoints nftables and userspace program — ready and not
- * terminating — in kube-proxy's order: lexicographic on `IP:port` (so 10.0.0.10 < 10.0.0.9).
- * Equal strings keep scenario order.
- */
-export function programmedEndpointOrder(svc: Service): number[] {
-  const keyed: { index: number; key: string }[] = [];
-  svc.endpoints.forEach((ep, index) => {
-    if (isProgrammed(ep)) keyed.push({ index, key: endpointKey(ep) });
-  });
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return keyed.map((k) => k.index);
-}
-
 /** A cluster encoded for the nftables/userspace engines. */
 export interface ServiceImage {
   readonly serviceCount: number;
@@ -56,7 +37,7 @@ export interface ServiceImage {
 
 /** Encodes `cluster`: endpoints are reported by global id (`endpointOffsets`). */
 export function encodeServiceImage(cluster: Cluster): ServiceImage {
-  const orders = cluster.services.map(programmedEndpointOrder);
+  const orders = cluster.services.map(kubeProxyEndpointOrder);
   const endpointCount = orders.reduce((a, o) => a + o.length, 0);
   const services = new Uint8Array(Math.max(1, cluster.services.length) * SVC_STRIDE);
   const endpoints = new Uint8Array(Math.max(1, endpointCount) * EP_STRIDE);

@@ -2,10 +2,11 @@
 // (dataplane.md 2.1–2.7; source: kubernetes pkg/proxy/iptables/proxier.go). Service ports appear in
 // KUBE-SERVICES in scenario order (SPEC 2.1) instead of kube-proxy's Go-map order.
 
-import { endpointOffsets, isProgrammed, type Cluster, type Endpoint, type Service } from '../model/cluster.js';
+import { endpointOffsets, type Cluster, type Endpoint, type Service } from '../model/cluster.js';
 import { KpbenchError } from '../errors.js';
 import { endpointProbability } from './probability.js';
-import { endpointChainName, endpointString, externalChainName, serviceChainName } from './names.js';
+import { endpointChainName, externalChainName, serviceChainName } from './names.js';
+import { endpointString, kubeProxyEndpointOrder } from '../model/endpoint-order.js';
 import type { AddressMatch, Chain, Match, Rule, Ruleset, Target } from './ruleset.js';
 import {
   DST_LOCAL,
@@ -39,20 +40,12 @@ interface SortedEndpoint {
   readonly id: number;
 }
 
-/**
- * The programmed endpoints of a service port, sorted by their `IP:port` string (kube-proxy's
- * `byEndpoint`: plain string order, so 10.244.1.10 sorts before 10.244.1.9). kube-proxy keys
- * endpoints by that string, so a repeated `IP:port` is programmed once (the first one listed).
- */
+/** The programmed endpoints of a service port in kube-proxy's order, with their keys and global ids. */
 function sortedEndpoints(svc: Service, offset: number): SortedEndpoint[] {
-  const out: SortedEndpoint[] = [];
-  svc.endpoints.forEach((ep, e) => {
-    if (isProgrammed(ep)) out.push({ ep, key: endpointString(ep), id: offset + e });
+  return kubeProxyEndpointOrder(svc).map((e) => {
+    const ep = svc.endpoints[e]!;
+    return { ep, key: endpointString(ep), id: offset + e };
   });
-  if (out.length < 2) return out;
-  // Array sort is stable, so among equal keys the first listed stays first and the rest are dropped.
-  out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return out.filter((x, i) => i === 0 || x.key !== out[i - 1]!.key);
 }
 
 /** Per-compile caches of immutable rule pieces shared between rules. */

@@ -2,8 +2,8 @@
 // RFC 4648 base32 text of SHA-256(servicePortName + protocol [+ "IP:port"]).
 
 import { hash } from 'node:crypto';
+import { endpointString } from '../model/endpoint-order.js';
 import type { Endpoint, Service } from '../model/cluster.js';
-import { formatIPv4 } from '../model/ipv4.js';
 
 /** RFC 4648 base32 alphabet (A–Z2–7) as character codes. */
 const BASE32 = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'].map((c) => c.charCodeAt(0));
@@ -53,10 +53,6 @@ function flatConcat(prefix: string, h: string): string {
   return String.fromCharCode(...out);
 }
 
-/** kube-proxy's endpoint string for IPv4: `IP:port`. Also the endpoint sort key (2.3). */
-export function endpointString(ep: Endpoint): string {
-  return `${formatIPv4(ep.ip)}:${ep.port}`;
-}
 
 // Services are immutable model objects, so their hash can be kept beside them; KUBE-SVC, KUBE-EXT
 // (and KUBE-SVL/KUBE-FW) share it, so one SHA-256 serves every per-service chain.

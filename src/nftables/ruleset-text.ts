@@ -6,7 +6,7 @@
 
 import type { Cluster, Service } from '../model/cluster.js';
 import { formatIPv4 } from '../model/ipv4.js';
-import { programmedEndpointOrder } from '../engines/service-image.js';
+import { kubeProxyEndpointOrder } from '../model/endpoint-order.js';
 import { endpointNames, serviceNames } from './names.js';
 
 const TABLE = 'ip kube-proxy';
@@ -97,7 +97,7 @@ export function formatNftRuleset(cluster: Cluster): string {
 
   // The services with endpoints go first: their keys belong in service-ips / service-nodeports.
   const clusterIps = new Set<number>();
-  const ordered = [...cluster.services.entries()].map(([i, s]) => ({ s, order: programmedEndpointOrder(s), i }));
+  const ordered = [...cluster.services.entries()].map(([i, s]) => ({ s, order: kubeProxyEndpointOrder(s), i }));
   for (const { s, order } of [...ordered.filter((o) => o.order.length > 0), ...ordered.filter((o) => o.order.length === 0)]) {
     if (!clusterIps.has(s.clusterIP)) {
       clusterIps.add(s.clusterIP);

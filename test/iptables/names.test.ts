@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { endpointChainName, endpointString, externalChainName, hash16, serviceChainName } from '../../src/iptables/names.js';
+import { endpointChainName, externalChainName, hash16, serviceChainName } from '../../src/iptables/names.js';
+import { endpointString } from '../../src/model/endpoint-order.js';
 import { makeEndpoint, makeService } from '../helpers/cluster.js';
 
 const web = makeService({ name: 'demo/web:http', clusterIP: '10.96.40.10', port: 80 });
