@@ -147,7 +147,12 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
 
   /** Decides `count` Flow records at `flowsPtr` into Result records at `resultsPtr`: one JS→WASM call. */
   decideRecords(flowsPtr: number, count: number, resultsPtr: number): void {
-    this.#x.ipvsDecideBatch(flowsPtr, count, resultsPtr);
+    this.#checked('ipvsDecideBatch', this.#x.ipvsDecideBatch(flowsPtr, count, resultsPtr), count);
+  }
+
+  /** A batch entry point returns the flows it did, or a negative status: anything else is a bug. */
+  #checked(what: string, done: number, count: number): void {
+    if (done !== count) throw new KpbenchError('KPB_ERR_INTERNAL', `${this.label}: ${what} returned ${done} for ${count} flows`);
   }
 
   decide(flows: readonly Flow[]): Decision[] {
@@ -207,12 +212,12 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
 
   /** Decides the first `count` buffered flows as new flows: one JS→WASM call. */
   decideWritten(count: number): void {
-    this.#x.ipvsDecideBatch(this.#flows, count, this.#out);
+    this.decideRecords(this.#flows, count, this.#out);
   }
 
   /** Looks the first `count` buffered flows up as established packets: one JS→WASM call. */
   establishedWritten(count: number): void {
-    this.#x.ipvsEstablishedBatch(this.#flows, count, this.#out);
+    this.#checked('ipvsEstablishedBatch', this.#x.ipvsEstablishedBatch(this.#flows, count, this.#out), count);
   }
 
   /** Result records of the last batch: [verdict, endpoint, work, probes] × count (a fresh view). */
