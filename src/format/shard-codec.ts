@@ -8,6 +8,7 @@ import type { Report } from '../report/json-report.js';
 import { shardResultProblems, workloadProblems } from '../report/read-report.js';
 import type { ExactCounters, ShardResult } from '../run/spec.js';
 import { verifyFlatbuffer, type BufferShape, type TableShape } from './verify.js';
+import { digestHex } from '../run/digest.js';
 
 /** The 4-byte file identifier of a shard-results file. */
 export const SHARD_FILE_IDENTIFIER = 'KPBS';
@@ -224,7 +225,7 @@ export function decodeShardPayload(bytes: Uint8Array, source: string): { workloa
       shard: scalarU32(R_SHARD),
       shards: scalarU32(R_SHARDS),
       generated: scalarU64(R_GENERATED, 'generated'),
-      counters: { ...counters, digest: bb.readUint64(c + 8 * COUNTER_KEYS.length).toString(16).padStart(16, '0') } satisfies ExactCounters,
+      counters: { ...counters, digest: digestHex(bb.readUint64(c + 8 * COUNTER_KEYS.length)) } satisfies ExactCounters,
       endpointCounts: readPairs(R_ENDPOINTS, 'endpoint_counts'),
       workHistogram: readPairs(R_HISTOGRAM, 'work_histogram'),
       rounds: Array.from({ length: bb.__vector_len(roundsAt) }, (_, k) => ({

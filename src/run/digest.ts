@@ -15,9 +15,19 @@ export function decisionHash(flow: number, verdict: number, endpoint: number): b
   return mix64(((BigInt(flow) * 0x9e3779b97f4a7c15n) & MASK64) ^ ((ep << 8n) | BigInt(verdict)));
 }
 
+/** A 64-bit digest as reports carry it: 16 hex digits. */
+export function digestHex(x: bigint): string {
+  return (x & MASK64).toString(16).padStart(16, '0');
+}
+
+/** Two digests merged: their sum mod 2^64, so any split of the flows gives one value. */
+export function addDigests(a: string, b: string): string {
+  return digestHex(BigInt('0x' + a) + BigInt('0x' + b));
+}
+
 /** Sums digest terms mod 2^64 and formats the result as 16 hex digits. */
 export function digestOf(terms: Iterable<bigint>): string {
   let sum = 0n;
   for (const t of terms) sum = (sum + t) & MASK64;
-  return sum.toString(16).padStart(16, '0');
+  return digestHex(sum);
 }

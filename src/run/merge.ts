@@ -4,6 +4,7 @@
 
 import { KpbenchError } from '../errors.js';
 import type { ExactCounters, RoundTime, ShardResult } from './spec.js';
+import { addDigests } from './digest.js';
 
 /** Shard results of one case, merged. */
 export interface MergedShards {
@@ -38,7 +39,7 @@ function addCounters(a: ExactCounters, b: ExactCounters): ExactCounters {
     flows: a.flows + b.flows, packets: a.packets + b.packets, dnat: a.dnat + b.dnat, nomatch: a.nomatch + b.nomatch,
     reject: a.reject + b.reject, ok: a.ok + b.ok, failed: a.failed + b.failed, workSum: a.workSum + b.workSum,
     workMax: Math.max(a.workMax, b.workMax), extraSum: a.extraSum + b.extraSum,
-    digest: ((BigInt('0x' + a.digest) + BigInt('0x' + b.digest)) & 0xffffffffffffffffn).toString(16).padStart(16, '0'),
+    digest: addDigests(a.digest, b.digest),
   };
 }
 

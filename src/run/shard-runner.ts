@@ -8,6 +8,7 @@ import { WasmWorkload } from '../wasm/workload.js';
 import { FLOW_STRIDE, RESULT_STRIDE } from '../wasm/layout.js';
 import { clusterFor, workloadOptions } from './cluster-for.js';
 import type { ExactCounters, RoundTime, ShardResult, ShardTask } from './spec.js';
+import { digestHex } from './digest.js';
 
 /** Flows generated and decided per WASM call. */
 export const CHUNK = 4096;
@@ -104,7 +105,7 @@ export function runShard(task: ShardTask, module?: WebAssembly.Module): ShardRes
   const counters: ExactCounters = {
     flows: num(STAT.FLOWS), packets: num(STAT.PACKETS), dnat: num(STAT.DNAT), nomatch: num(STAT.NOMATCH), reject: num(STAT.REJECT),
     ok: num(STAT.OK), failed: num(STAT.FAILED), workSum: num(STAT.WORK_SUM), workMax: num(STAT.WORK_MAX), extraSum: num(STAT.EXTRA_SUM),
-    digest: stats[STAT.DIGEST]!.toString(16).padStart(16, '0'),
+    digest: digestHex(stats[STAT.DIGEST]!),
   };
   const counts = new Uint32Array(x.memory.buffer, countsPtr, endpoints);
   const endpointCounts: Array<[number, number]> = [];
