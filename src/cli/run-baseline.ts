@@ -2,8 +2,6 @@
 // baseline, or compare the run with it (exit codes as `compare`). A timed regression is re-measured
 // before it fails the run: only the flagged case, with twice the rounds (BENCHMARKING 7.3).
 
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { reportCases } from '../report/json-report.js';
 import { runBenchmark } from '../run/run.js';
@@ -74,7 +72,6 @@ export async function afterRun(
 ): Promise<number> {
   const save = o.get('save-baseline');
   if (save !== undefined) {
-    mkdirSync(dirname(save) === '' ? '.' : dirname(save), { recursive: true });
     writeFileAtomic(save, JSON.stringify(report, null, 1) + '\n');
     io.out(`baseline saved: ${save}\n`);
   }

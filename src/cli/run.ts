@@ -1,7 +1,6 @@
 // `kpbench run` (and `npm run bench`): every mode over millions of synthetic flows, in parallel,
 // with tables, the crossover, and JSON / Markdown / SVG reports.
 
-import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SCHEDULER_NAMES, type SchedulerName } from '../model/cluster.js';
@@ -70,26 +69,6 @@ function fault(cmd: string, text: string | undefined): InjectedFault | undefined
   return { kind: m[1] as ShardFault, caseId: text.slice(text.indexOf('@') + 1, lastSlash), shard: Number(text.slice(lastSlash + 1)) };
 }
 
-/** IPVS connection state per live connection (expiry events and the established-path index), measured. */
-export const IPVS_BYTES_PER_LIVE_CONNECTION = 160;
-/** What one shard's IPVS connection state may take of a wasm32 instance's 4 GiB. */
-export const IPVS_CONNECTION_MEMORY_LIMIT = 3 * 1024 ** 3;
-
-/**
- * Refuses up front a workload whose live IPVS connections (rate × (mean duration + the longer
- * timeout), split over the shards) would not fit one WASM instance.
- * @throws {KpbenchError} KPB_ERR_LIMIT naming the limit and the fix
- */
-export function checkConnectionMemory(w: RunWorkload, shards: number): void {
-  const live = (w.rate * (w.duration + Math.max(w.tcpFinTimeout, w.udpTimeout, 60))) / shards;
-  const bytes = live * IPVS_BYTES_PER_LIVE_CONNECTION;
-  if (bytes > IPVS_CONNECTION_MEMORY_LIMIT) {
-    throw new KpbenchError('KPB_ERR_LIMIT', `run: IPVS would keep about ${Math.round(live).toLocaleString('en-US')} live connections per shard ` +
-      `(${(bytes / 1024 ** 3).toFixed(1)} GiB, over the ${IPVS_CONNECTION_MEMORY_LIMIT / 1024 ** 3} GiB a WASM instance can give them); ` +
-      'lower --rate, --duration or the --ipvs-*-timeout options, or raise --shards');
-  }
-}
-
 /** The resolved configuration of a run command. */
 export interface RunConfig {
   readonly workload: RunWorkload;
@@ -141,7 +120,6 @@ export function runConfig(cmd: string, o: Options): RunConfig {
   };
   const modes = list(cmd, 'modes', o.get('modes'), MODES, MODES);
   const shards = partial?.count ?? o.integer(cmd, 'shards', workers, 1, 1024);
-  if (modes.includes('ipvs')) checkConnectionMemory(workload, shards);
   return {
     workload, services, workers, modes, shards,
     schedulers: list(cmd, 'schedulers', o.get('schedulers'), SCHEDULER_NAMES, SCHEDULER_NAMES),
@@ -181,7 +159,6 @@ export function writeReportFiles(report: Report, o: Options): string[] {
     [md, `# kpbench report\n\n${envLine(report.env)}\n\n${report.workload.flows.toLocaleString('en-US')} flows per case, seed ${report.workload.seed}.\n${markdownTables(report)}`],
     [svg, svgChart(report.cases, title)],
   ];
-  for (const [path] of files) mkdirSync(dirname(path) === '' ? '.' : dirname(path), { recursive: true });
   for (const [path, text] of files) writeFileAtomic(path, text);
   return files.map(([p]) => p);
 }
@@ -221,7 +198,6 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   process.stdout.write(`\nwall ${(out.wallMs / 1000).toFixed(1)} s, CPU ${(out.cpuMs / 1000).toFixed(1)} s (${(out.cpuMs / out.wallMs).toFixed(2)} cores busy)\n`);
   const files = writeReportFiles(report, o);
   if (shardFile !== undefined) {
-    mkdirSync(dirname(shardFile) === '' ? '.' : dirname(shardFile), { recursive: true });
     writeFileAtomic(shardFile, encodeShardFile(report.workload, out.shardResults));
     files.push(shardFile);
   }

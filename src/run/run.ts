@@ -4,6 +4,7 @@
 import type { SchedulerName } from '../model/cluster.js';
 import type { Mode } from '../engines/factory.js';
 import type { WasmBuild } from '../wasm/loader.js';
+import { KpbenchError } from '../errors.js';
 import { planCases } from './cases.js';
 import { caseResult, type CaseResult } from './case-result.js';
 import { checkConservation, mergeShards } from './merge.js';
@@ -20,6 +21,26 @@ function sharedIptablesImage(w: RunWorkload, services: number): SharedArrayBuffe
   const shared = new SharedArrayBuffer(bytes.byteLength);
   new Uint8Array(shared).set(bytes);
   return shared;
+}
+
+/** IPVS connection state per live connection (expiry events and the established-path index), measured. */
+export const IPVS_BYTES_PER_LIVE_CONNECTION = 160;
+/** What one shard's IPVS connection state may take of a wasm32 instance's 4 GiB. */
+export const IPVS_CONNECTION_MEMORY_LIMIT = 3 * 1024 ** 3;
+
+/**
+ * Refuses up front a workload whose live IPVS connections (rate × (mean duration + the longer
+ * timeout), split over the shards) would not fit one WASM instance.
+ * @throws {KpbenchError} KPB_ERR_LIMIT naming the limit and the fix
+ */
+export function checkConnectionMemory(w: RunWorkload, shards: number): void {
+  const live = (w.rate * (w.duration + Math.max(w.tcpFinTimeout, w.udpTimeout, 60))) / shards;
+  const bytes = live * IPVS_BYTES_PER_LIVE_CONNECTION;
+  if (bytes > IPVS_CONNECTION_MEMORY_LIMIT) {
+    throw new KpbenchError('KPB_ERR_LIMIT', `run: IPVS would keep about ${Math.round(live).toLocaleString('en-US')} live connections per shard ` +
+      `(${(bytes / 1024 ** 3).toFixed(1)} GiB, over the ${IPVS_CONNECTION_MEMORY_LIMIT / 1024 ** 3} GiB a WASM instance can give them); ` +
+      'lower --rate, --duration or the --ipvs-*-timeout options, or raise --shards');
+  }
 }
 
 /** A fault to inject into one shard (tests only). */
@@ -69,6 +90,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunOutcome> {
   const cpu0 = process.cpuUsage();
   const planned = planCases(o.services, o.modes, o.schedulers);
   const shards = o.partial?.count ?? o.shards ?? o.workers;
+  if (o.modes.includes('ipvs')) checkConnectionMemory(o.workload, shards);
   const tasks: ShardTask[] = [];
   for (const c of planned) {
     const image = c.mode === 'iptables' ? { iptablesImage: sharedIptablesImage(o.workload, c.services) } : {};
@@ -94,13 +116,15 @@ export async function runBenchmark(o: RunOptions): Promise<RunOutcome> {
       calibrator?.sample();
       checkConservation(result.counters, `case ${task.case.id} shard ${task.shard}/${task.shards}`, result.generated);
       shardResults.push(result);
-      const parts = [...(pending.get(task.case.id) ?? []), result];
+      let parts = pending.get(task.case.id);
+      if (parts === undefined) pending.set(task.case.id, (parts = []));
+      parts.push(result);
       let finished: CaseResult | null = null;
       if (parts.length === perCase && o.partial === undefined) {
         pending.delete(task.case.id);
         finished = caseResult(task.case, o.workload, mergeShards(parts, o.workload.flows));
         cases.push(finished);
-      } else pending.set(task.case.id, parts);
+      }
       o.onProgress?.(done, tasks.length, finished);
     },
   });
