@@ -30,7 +30,11 @@ export function mergeReports(reports: ReadonlyArray<{ source: string; report: Re
       throw new KpbenchError('KPB_ERR_INPUT', `${source}: its workload differs from ${first.source}'s (seed, flows, N or another parameter); merge only shards of one run`);
     }
     if (report.shards === undefined) throw new KpbenchError('KPB_ERR_INPUT', `${source}: not a shard report (run it with --shard i/n)`);
-    for (const s of report.shards) byCase.set(s.caseId, [...(byCase.get(s.caseId) ?? []), s]);
+    for (const s of report.shards) {
+      let parts = byCase.get(s.caseId);
+      if (parts === undefined) byCase.set(s.caseId, (parts = []));
+      parts.push(s);
+    }
   }
   const w = first.report.workload;
   const planned = planCases(w.services, w.modes as Mode[], w.schedulers as SchedulerName[]);

@@ -23,7 +23,7 @@ export function keyOf(text: string, seed = 0): number {
 }
 
 /** The q-quantile of sorted values, linear between order statistics (Hyndman-Fan type 7). */
-export function quantileSorted(sorted: readonly number[], q: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
@@ -36,7 +36,9 @@ function resampledMedian(xs: readonly number[], key: number, b: number, scratch:
     // The modulo bias of u32 % n is below n / 2^32: negligible for a handful of rounds.
     scratch[i] = xs[drawRandom(key, b, i) % xs.length]!;
   }
-  return median(scratch);
+  scratch.sort((x, y) => x - y); // scratch is ours: sort in place instead of median()'s copy
+  const m = scratch.length >> 1;
+  return scratch.length % 2 === 1 ? scratch[m]! : (scratch[m - 1]! + scratch[m]!) / 2;
 }
 
 /**
@@ -59,6 +61,5 @@ export function bootstrapRatio(base: readonly number[], head: readonly number[],
     ratios[b] = rb > 0 ? resampledMedian(head, kh, b, sh) / rb : Infinity;
   }
   ratios.sort();
-  const sorted = Array.from(ratios);
-  return { ratio, ci95: [quantileSorted(sorted, 0.025), quantileSorted(sorted, 0.975)] };
+  return { ratio, ci95: [quantileSorted(ratios, 0.025), quantileSorted(ratios, 0.975)] };
 }

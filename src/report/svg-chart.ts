@@ -24,7 +24,9 @@ export function svgChart(cases: readonly ReportCase[], title: string): string {
   for (const c of cases) {
     if (!(c.nsPerFlow.median > 0)) continue;
     const name = seriesOf({ mode: c.mode as never, scheduler: c.scheduler as never });
-    series.set(name, [...(series.get(name) ?? []), [c.services, c.nsPerFlow.median]]);
+    let pts = series.get(name);
+    if (pts === undefined) series.set(name, (pts = []));
+    pts.push([c.services, c.nsPerFlow.median]);
   }
   const xs = cases.map((c) => c.services).filter((n) => n > 0);
   const ys = [...series.values()].flat().map((p) => p[1]);

@@ -34,7 +34,6 @@ export function caseResult(spec: CaseSpec, w: RunWorkload, m: MergedShards): Cas
   const counts = new Float64Array(total);
   for (const [e, n] of m.endpointCounts) counts[e] = n;
   const perRound = m.rounds.filter((r) => r.flows > 0).map((r) => r.ns / r.flows);
-  const perRule = m.rounds.filter((r) => r.flows > 0).map((r) => (r.ns / r.flows) / Math.max(1e-9, c.workSum / Math.max(1, c.flows)));
   return {
     spec,
     endpoints: total,
@@ -42,7 +41,7 @@ export function caseResult(spec: CaseSpec, w: RunWorkload, m: MergedShards): Cas
     work: { mean: c.flows === 0 ? 0 : c.workSum / c.flows, p50: histogramQuantile(hist, 0.5), p99: histogramQuantile(hist, 0.99), max: c.workMax },
     balance: balanceOf(spec.mode as Mode, cluster, counts),
     nsPerFlow: { median: median(perRound), min: Math.min(...perRound), max: Math.max(...perRound), ci95: medianInterval(perRound), rounds: perRound },
-    nsPerRule: spec.mode === 'iptables' ? median(perRule) : null,
+    nsPerRule: spec.mode === 'iptables' ? median(perRound) / Math.max(1e-9, c.workSum / Math.max(1, c.flows)) : null,
     established: {
       nsPerPacket: m.established.packets === 0 ? 0 : m.established.ns / m.established.packets,
       packets: m.established.packets,
