@@ -1,22 +1,16 @@
 // kube-proxy's nftables object names (dataplane.md 3): `hashAndTruncate(base)` = the first 8
 // characters of base32(SHA-256(base)), "-", then the base, cut to 240 characters with "...".
 
-import { hash } from 'node:crypto';
+import { hash16 } from '../iptables/names.js';
 import type { Endpoint, Service } from '../model/cluster.js';
 import { formatIPv4 } from '../model/ipv4.js';
 
-const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 /** Longest name hashAndTruncate returns, leaving room for the `external-` style prefixes. */
 export const NAME_LENGTH_LIMIT = 240;
 
-/** First 8 characters of RFC 4648 base32(SHA-256(s)): 40 bits = the first 5 digest bytes. */
+/** First 8 characters of RFC 4648 base32(SHA-256(s)): the prefix of iptables' 16-character hash. */
 export function hash8(s: string): string {
-  const d = hash('sha256', s, 'buffer');
-  let bits = 0;
-  for (let i = 0; i < 5; i++) bits = bits * 256 + d[i]!;
-  let out = '';
-  for (let shift = 35; shift >= 0; shift -= 5) out += BASE32_ALPHABET[Math.floor(bits / 2 ** shift) % 32]!;
-  return out;
+  return hash16(s).slice(0, 8);
 }
 
 /** `HASH8-name`, truncated to NAME_LENGTH_LIMIT characters ending in "..." when longer. */
