@@ -3,7 +3,7 @@
 import type { Cluster, SchedulerName } from '../model/cluster.js';
 import type { WasmBuild } from '../wasm/loader.js';
 import { compileIptables } from '../iptables/compile.js';
-import type { BatchEngine } from './engine.js';
+import type { BatchEngine, DecisionEngine } from './engine.js';
 import type { Mode } from './factory.js';
 import { IptablesWasmEngine } from './iptables-wasm.js';
 import { IpvsWasmEngine } from './ipvs-wasm.js';
@@ -24,7 +24,7 @@ export interface BatchEngineOptions {
 }
 
 /** A fresh WASM engine for `mode` over `cluster`. */
-export function createBatchEngine(mode: Mode, cluster: Cluster, o: BatchEngineOptions): BatchEngine {
+export function createBatchEngine(mode: Mode, cluster: Cluster, o: BatchEngineOptions): BatchEngine & DecisionEngine {
   const common = { build: o.build, ...(o.module !== undefined ? { module: o.module } : {}) };
   switch (mode) {
     case 'iptables':

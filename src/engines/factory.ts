@@ -3,14 +3,11 @@
 import type { Cluster, SchedulerName } from '../model/cluster.js';
 import type { WasmBuild } from '../wasm/loader.js';
 import type { DecisionEngine } from './engine.js';
+import { createBatchEngine } from './batch-factory.js';
 import { compileIptables } from '../iptables/compile.js';
-import { IptablesWasmEngine } from './iptables-wasm.js';
 import { IptablesReferenceEngine } from './reference/iptables.js';
-import { IpvsWasmEngine } from './ipvs-wasm.js';
 import { IpvsReferenceEngine } from './reference/ipvs.js';
-import { NftablesWasmEngine } from './nftables-wasm.js';
 import { NftablesReferenceEngine } from './reference/nftables.js';
-import { UserspaceWasmEngine } from './userspace-wasm.js';
 import { UserspaceReferenceEngine } from './reference/userspace.js';
 
 /** The four kube-proxy dataplane modes. */
@@ -36,21 +33,24 @@ export interface EngineOptions {
 
 /** A fresh engine (with empty state) for `mode` over `cluster`. */
 export function createEngine(mode: Mode, cluster: Cluster, o: EngineOptions): DecisionEngine {
+  if (o.kind !== 'reference') {
+    return createBatchEngine(mode, cluster, {
+      build: o.kind, seed: o.seed, scheduler: o.scheduler ?? 'rr', tcpFinTimeout: o.tcpFinTimeout ?? 120, udpTimeout: o.udpTimeout ?? 300,
+    });
+  }
   const ipvs = {
     scheduler: o.scheduler ?? 'rr',
     ...(o.tcpFinTimeout !== undefined ? { tcpFinTimeout: o.tcpFinTimeout } : {}),
     ...(o.udpTimeout !== undefined ? { udpTimeout: o.udpTimeout } : {}),
   };
   switch (mode) {
-    case 'iptables': {
-      const rs = compileIptables(cluster);
-      return o.kind === 'reference' ? new IptablesReferenceEngine(rs, { seed: o.seed }) : new IptablesWasmEngine(rs, { build: o.kind, seed: o.seed });
-    }
+    case 'iptables':
+      return new IptablesReferenceEngine(compileIptables(cluster), { seed: o.seed });
     case 'ipvs':
-      return o.kind === 'reference' ? new IpvsReferenceEngine(cluster, ipvs) : new IpvsWasmEngine(cluster, { build: o.kind, ...ipvs });
+      return new IpvsReferenceEngine(cluster, ipvs);
     case 'nftables':
-      return o.kind === 'reference' ? new NftablesReferenceEngine(cluster, { seed: o.seed }) : new NftablesWasmEngine(cluster, { build: o.kind, seed: o.seed });
+      return new NftablesReferenceEngine(cluster, { seed: o.seed });
     case 'userspace':
-      return o.kind === 'reference' ? new UserspaceReferenceEngine(cluster) : new UserspaceWasmEngine(cluster, { build: o.kind });
+      return new UserspaceReferenceEngine(cluster);
   }
 }
