@@ -4,7 +4,7 @@
 import { PROTOCOL_NUMBER } from '../model/cluster.js';
 import type { Decision, Flow, Verdict } from '../model/flow.js';
 import {
-  FLOW_DST_IP, FLOW_DST_PORT, FLOW_DURATION, FLOW_INDEX, FLOW_PROTO, FLOW_SRC_IP, FLOW_SRC_PORT, FLOW_START,
+  FLOW_DST_IP, FLOW_DST_PORT, FLOW_DURATION, FLOW_INDEX, FLOW_PACKETS, FLOW_PROTO, FLOW_SRC_IP, FLOW_SRC_PORT, FLOW_START,
   FLOW_STRIDE, RESULT_ENDPOINT, RESULT_EXTRA, RESULT_STRIDE, RESULT_VERDICT, RESULT_WORK,
   VERDICT_DNAT, VERDICT_NOMATCH, VERDICT_REJECT,
 } from '../wasm/layout.js';
@@ -48,6 +48,7 @@ export function writeFlows(x: ArenaExports, batch: FlowBatch, flows: readonly Fl
     v.setUint32(p + FLOW_INDEX, f.index, true);
     v.setFloat64(p + FLOW_START, f.start, true);
     v.setFloat64(p + FLOW_DURATION, f.duration, true);
+    v.setUint32(p + FLOW_PACKETS, 0, true); // engines decide the first packet only
   }
   batch.count = count;
 }
