@@ -1,10 +1,11 @@
 // IPVS engine exports (re-exported by index.ts): build (init, services, destinations, weight
 // updates), the two batch entry points, counters, and probes of internal state for tests.
 
-import { connEventsFired, connInit, connLookups, connLookupSteps, eventChunks, indexSlots, liveConnections } from './conn';
+import { connInit, connLookups, connLookupSteps, indexSlots } from './conn';
+import { connEventsFired, expiryBytes, liveConnections } from './expiry';
 import { DH, LC, MH, NQ, RR, SED, SH, WLC, WRR } from './dispatch';
 import { hash32, MH_HASH1, MH_HASH2, mhHashkey, hsiphash32 } from './hash';
-import { CHUNK_SIZE, CIDX_MAX_DESTS, CIDX_STRIDE, E_CAPACITY, E_STATE, E_UNKNOWN_SCHEDULER, HT_TAB_SIZE, MH_TAB_SIZE, OK } from './layout';
+import { CIDX_MAX_DESTS, CIDX_STRIDE, E_CAPACITY, E_STATE, E_UNKNOWN_SCHEDULER, HT_TAB_SIZE, MH_TAB_SIZE, OK } from './layout';
 import { persistInit, templateCount } from './persist';
 import {
   SCHED_DH, SCHED_LC, SCHED_MH, SCHED_NQ, SCHED_RR, SCHED_SED, SCHED_SH, SCHED_WLC, SCHED_WRR,
@@ -126,8 +127,8 @@ export function ipvsTemplates(): i32 { return templateCount(); }
 export function ipvsEventsFired(): f64 { return <f64>connEventsFired(); }
 export function ipvsConnLookups(): f64 { return <f64>connLookups(); }
 export function ipvsConnLookupSteps(): f64 { return <f64>connLookupSteps(); }
-/** Bytes held by the connection index and the event chunk pool. */
-export function ipvsConnBytes(): f64 { return <f64>indexSlots() * <f64>CIDX_STRIDE + <f64>eventChunks() * <f64>CHUNK_SIZE; }
+/** Bytes held by the connection index and the expiry events. */
+export function ipvsConnBytes(): f64 { return <f64>indexSlots() * <f64>CIDX_STRIDE + expiryBytes(); }
 export function ipvsVsProbes(): f64 { return <f64>vsTotalProbes(); }
 export function ipvsVsLookups(): f64 { return <f64>vsLookups(); }
 export function ipvsDestActive(d: i32): i32 { return destActive(d); }

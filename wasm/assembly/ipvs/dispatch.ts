@@ -2,7 +2,7 @@
 // established-packet batch. Dispatch is static (STYLE.md 3): ipvsDecideBatch switches on a
 // scheduler id and runs runBatch<S>, an instantiation per scheduler class in which pick() is a
 // direct, inlinable call. runBatch<S> stops at the first flow whose service uses another
-// scheduler and hands that flow (already advanced and looked up) back, so the switch runs once per
+// scheduler and hands that flow (already looked up) back, so the switch runs once per
 // run of same-scheduler flows — once per batch in a cluster with one scheduler — never per flow.
 
 import {
@@ -11,9 +11,9 @@ import {
   VERDICT_NOMATCH, VERDICT_REJECT,
 } from '../layout';
 import {
-  advance, connBatchCommit, connBatchReserve, connCreate, connHome, connKeep, connLookup, connSetBench, lastChainWork,
-  poolGrow, poolReady,
+  connBatchCommit, connBatchReserve, connCreate, connHome, connKeep, connLookup, connSetBench, lastChainWork,
 } from './conn';
+import { advance, expiryGrow, expiryReady } from './expiry';
 import { SVC_F_PERSISTENT } from './layout';
 import { tmplAlive, tmplAttach, tmplCreate, tmplDest, tmplFind, tmplReplace } from './persist';
 import {
@@ -41,7 +41,7 @@ export const DH = new DestinationHash();
 export const SH = new SourceHash();
 export const MH = new MaglevHash();
 
-// A flow already advanced to and looked up, waiting for the runBatch of its scheduler.
+// A flow already looked up, waiting for the runBatch of its scheduler.
 let pendingFlow: i32 = -1;
 let pendingSvc: i32 = -1;
 let pendingProbes: i32 = 0;
@@ -100,16 +100,17 @@ function runBatch<S>(sched: S, id: i32, flows: usize, from: i32, count: i32, out
     const start = load<f64>(f, FLOW_START);
     let s: i32;
     let probes: i32;
+    if ((benchMode & 1) == 0) {
+      // expiry state grows between flows, never inside advance() or connCreate()
+      if (!expiryReady()) return i;
+      // schedulers blind to the counts let expiry lag, and catch up before the batch's last flow
+      if (sched.countsMatter() || i == count - 1) advance(start);
+    }
     if (pendingFlow == i) {
       s = pendingSvc;
       probes = pendingProbes;
       pendingFlow = -1;
     } else {
-      if ((benchMode & 1) == 0) {
-        // the pool grows between flows, never inside advance() or connCreate()
-        if (!poolReady()) return i;
-        advance(start);
-      }
       s = vsLookup(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO));
       probes = lastProbes();
       if (s >= 0 && svcSched(svcPtr(s)) != id) {
@@ -194,8 +195,8 @@ export function ipvsDecideBatch(flows: usize, count: i32, out: usize): i32 {
       default: return -1;
     }
     if (i < count) {
+      if (!expiryReady()) expiryGrow();
       if (pendingFlow == i) id = svcSched(svcPtr(pendingSvc));
-      else poolGrow();
     }
   }
   if ((benchMode & 1) == 0) connBatchCommit();

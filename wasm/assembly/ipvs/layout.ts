@@ -40,12 +40,13 @@
 //   appended at its tail. A chunk is a page: draining a list written minutes ago costs one
 //   dependent miss (and one TLB miss) per 255 events, and the rest streams.
 //
-// ╒═ Event list head (8 bytes) ═╕
-//  0        4        8
-// │ head   │ tail   │   chunk addresses, 0 = empty list
+// ╒═════ Event list head (16 bytes) ═════╕
+//  0        4        8         12     16
+// │ head   │ tail   │ count   │ pad  │   chunk addresses, 0 = empty list; count = events held
 //
-// Expiry wheel, two levels: 2^wheelBits coarse slots of 2^-tickBits s (event lists), and the
-// current coarse slot spread over 2^FINE_BITS fine slots when time enters it.
+// Expiry wheel (expiry.ts), two levels: 2^wheelBits far slots of 2^-tickBits s and NEAR_SLOTS near
+// slots spanning the current far slot (event lists); the current near slot's events sorted into one
+// run of events (16 bytes each, as above).
 
 export const VS_SLOT_STRIDE: usize = 16;
 export const VS_SLOT_SHIFT: usize = 4;
@@ -107,15 +108,18 @@ export const CHUNK_COUNT: usize = 4;
 export const CHUNK_EVENTS: usize = 16;
 export const CHUNK_CAP: i32 = 255;
 
-export const LIST_STRIDE: usize = 8;
-export const LIST_SHIFT: usize = 3;
+export const LIST_STRIDE: usize = 16;
+export const LIST_SHIFT: usize = 4;
 export const LIST_HEAD: usize = 0;
 export const LIST_TAIL: usize = 4;
+export const LIST_COUNT: usize = 8;
 
-/** Fine slots per coarse slot: 2^6, so at the default 1/64 s coarse slots a fine slot is 244 µs. */
-export const FINE_BITS: i32 = 6;
-export const FINE_SLOTS: u32 = 64;
-export const FINE_MASK: u32 = 63;
+/** Near slots per far slot: 2^6, so at the default 1 s far slots a near slot is 1/64 s. */
+export const NEAR_BITS: i32 = 6;
+export const NEAR_SLOTS: u32 = 64;
+export const NEAR_MASK: u32 = 63;
+/** Most parts the run's counting sort splits a near slot into (it takes about one per event). */
+export const SUB_BITS_MAX: i32 = 14;
 
 export const TMPL_STRIDE: usize = 32;
 export const TMPL_SHIFT: usize = 5;

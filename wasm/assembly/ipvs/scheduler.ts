@@ -1,6 +1,9 @@
 // The scheduler plug-in contract (STYLE.md 3; the kernel's struct ip_vs_scheduler).
 //
-// Each scheduler is a @final class in schedulers/<name>.ts with the same four members, in order:
+// Each scheduler is a @final class in schedulers/<name>.ts with the same five members, in order:
+//   countsMatter()     whether pick() reads active/inactive counts (lc, wlc, sed, nq). When not,
+//                      no decision can see the counters, so dispatch.ts applies expiry once per
+//                      batch instead of before every flow: the state after each batch is the same;
 //   init(svc)          reset private state in the service record (cursor, cw/mw/di, bucket table)
 //                      for an empty destination list (init_service);
 //   destAdded(svc)     a destination was just linked at the list head (add_dest);

@@ -90,6 +90,9 @@ function reassign(svc: usize): void {
 }
 
 @final export class MaglevHash {
+  // @ts-ignore: decorator
+  @inline countsMatter(): bool { return false; }
+
   init(svc: usize): void {
     if (svcTable(svc) == 0) setSvcTable(svc, heap.alloc(<usize>MH_TAB_SIZE << 2));
     reassign(svc);

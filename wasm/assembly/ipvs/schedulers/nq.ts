@@ -5,6 +5,9 @@ import { NO_DEST, setWork } from '../scheduler';
 import { destActive, destOverloaded, destWeight, svcDestCount, svcDestFirst } from '../service';
 
 @final export class NeverQueue {
+  // @ts-ignore: decorator
+  @inline countsMatter(): bool { return true; }
+
   init(svc: usize): void {}
 
   destAdded(svc: usize): void {}

@@ -5,6 +5,9 @@ import { NO_DEST, setWork } from '../scheduler';
 import { destUnavailable, setSvcCursor, svcCursor, svcDestCount, svcDestFirst } from '../service';
 
 @final export class RoundRobin {
+  // @ts-ignore: decorator
+  @inline countsMatter(): bool { return false; }
+
   init(svc: usize): void {
     setSvcCursor(svc, -1);
   }

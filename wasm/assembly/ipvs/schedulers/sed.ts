@@ -6,6 +6,9 @@ import { svcDestCount } from '../service';
 import { OVERHEAD_ACTIVE_PLUS_ONE, weightedLeast } from './weighted-least';
 
 @final export class ShortestExpectedDelay {
+  // @ts-ignore: decorator
+  @inline countsMatter(): bool { return true; }
+
   init(svc: usize): void {}
 
   destAdded(svc: usize): void {}

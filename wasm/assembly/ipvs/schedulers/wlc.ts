@@ -7,6 +7,9 @@ import { svcDestCount } from '../service';
 import { OVERHEAD_CONNECTIONS, weightedLeast } from './weighted-least';
 
 @final export class WeightedLeastConnection {
+  // @ts-ignore: decorator
+  @inline countsMatter(): bool { return true; }
+
   init(svc: usize): void {}
 
   destAdded(svc: usize): void {}

@@ -41,6 +41,9 @@ function destChanged(svc: usize): void {
 }
 
 @final export class WeightedRoundRobin {
+  // @ts-ignore: decorator
+  @inline countsMatter(): bool { return false; }
+
   init(svc: usize): void {
     setSvcCursor(svc, -1);
     const di = gcdWeight(svc);
