@@ -132,6 +132,8 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
       const s = x.ipvsAddService(vs.vip, vs.port, protoNumber(vs), vs.schedulerId, vs.flagBits, vs.persistence ?? -1, vs.destinations.length);
       if (s !== i) throw new KpbenchError('KPB_ERR_INTERNAL', `ipvsAddService(${vs.name}) returned ${s}`);
       const ids = vs.destinations.map((d) => x.ipvsAddDest(s, d.endpoint, d.ip, d.port, d.weight, d.serving ? 1 : 0));
+      const refused = ids.findIndex((id) => id < 0);
+      if (refused >= 0) throw new KpbenchError('KPB_ERR_INTERNAL', `ipvsAddDest(${vs.name}, destination ${refused}) returned ${ids[refused]}`);
       // graceful termination: added with their weight, then quiesced (SPEC 2.1)
       vs.destinations.forEach((d, k) => {
         if (d.terminating) x.ipvsSetWeight(s, ids[k]!, 0);

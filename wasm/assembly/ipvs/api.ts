@@ -5,7 +5,9 @@ import { connInit, connLookups, connLookupSteps, indexSlots } from './conn';
 import { connEventsFired, expiryBytes, liveConnections } from './expiry';
 import { DH, LC, MH, NQ, RR, SED, SH, WLC, WRR } from './dispatch';
 import { hash32, MH_HASH1, MH_HASH2, mhHashkey, hsiphash32 } from './hash';
-import { CIDX_MAX_DESTS, CIDX_STRIDE, E_CAPACITY, E_STATE, E_UNKNOWN_SCHEDULER, HT_TAB_SIZE, MH_TAB_SIZE, OK } from './layout';
+import {
+  CIDX_MAX_DESTS, CIDX_STRIDE, E_CAPACITY, E_STATE, E_UNKNOWN_SCHEDULER, E_WEIGHT, HT_TAB_SIZE, MAX_WEIGHT, MH_TAB_SIZE, OK,
+} from './layout';
 import { persistInit, templateCount } from './persist';
 import {
   SCHED_DH, SCHED_LC, SCHED_MH, SCHED_NQ, SCHED_RR, SCHED_SED, SCHED_SH, SCHED_WLC, SCHED_WRR,
@@ -106,6 +108,7 @@ export function ipvsAddService(vip: u32, port: i32, proto: i32, sched: i32, flag
 /** Adds a destination at the head of service `s`'s list (the scheduler's add hook runs). */
 export function ipvsAddDest(s: i32, endpoint: i32, ip: u32, port: i32, weight: i32, serving: i32): i32 {
   const p = svcPtr(s);
+  if (<u32>weight > <u32>MAX_WEIGHT) return E_WEIGHT;
   if (svcDestCount(p) >= svcDestCap(p)) return E_CAPACITY;
   const d = svcPushHead(p);
   destWrite(d, endpoint, ip, <u32>port, weight, serving != 0);
@@ -115,6 +118,7 @@ export function ipvsAddDest(s: i32, endpoint: i32, ip: u32, port: i32, weight: i
 
 /** Changes the weight of destination `d` of service `s` (the scheduler's update hook runs). */
 export function ipvsSetWeight(s: i32, d: i32, weight: i32): i32 {
+  if (<u32>weight > <u32>MAX_WEIGHT) return E_WEIGHT;
   const p = svcPtr(s);
   destSetWeight(d, weight);
   schedDestUpdated(svcSched(p), p);

@@ -16,9 +16,11 @@
 //   cursor = list position of rr/wrr's `cl`, -1 = the list head itself.
 //   table = dh/sh 256 × i32 or mh 4093 × i32 global dest indices (NO_DEST = empty bucket).
 //
-// ╒══════════════════════════ Destination record (32 bytes) ══════════════════════════╕
-//  0          4      8      10    12       16           20        24          28        32
-// │endpoint  │ ip   │port  │pad  │weight  │lastWeight  │active   │inactive   │flags    │
+// ╒════════════ Destination record (16 bytes) ════════════╕   ╒═══ Destination counts (8 bytes) ═══╕
+//  0          4      8      10      12       14          16    0          4            8
+// │endpoint  │ ip   │port  │flags  │weight  │lastWeight  │     │ active   │ inactive   │
+//   weights are the kernel's 0…65535; the counts live apart because only the core writes them
+//   and expiry fires them at random destinations: 8 bytes each keep that working set small.
 //
 // Connections have no record: a connection is two expiry events (below) plus one entry in the
 // established-path index. Nothing in a new-flow decision reads the index.
@@ -72,16 +74,19 @@ export const SVC_DI: usize = 44;
 export const SVC_TABLE: usize = 48;
 export const SVC_DEST_BASE: usize = 52;
 
-export const DEST_STRIDE: usize = 32;
-export const DEST_SHIFT: usize = 5;
+export const DEST_STRIDE: usize = 16;
+export const DEST_SHIFT: usize = 4;
 export const DEST_ENDPOINT: usize = 0;
 export const DEST_IP: usize = 4;
 export const DEST_PORT: usize = 8;
+export const DEST_FLAGS: usize = 10;
 export const DEST_WEIGHT: usize = 12;
-export const DEST_LAST_WEIGHT: usize = 16;
-export const DEST_ACTIVE: usize = 20;
-export const DEST_INACTIVE: usize = 24;
-export const DEST_FLAGS: usize = 28;
+export const DEST_LAST_WEIGHT: usize = 14;
+
+export const COUNT_STRIDE: usize = 8;
+export const COUNT_SHIFT: usize = 3;
+export const COUNT_ACTIVE: usize = 0;
+export const COUNT_INACTIVE: usize = 4;
 
 export const CIDX_STRIDE: usize = 32;
 export const CIDX_SHIFT: usize = 5;
@@ -161,3 +166,6 @@ export const OK: i32 = 0;
 export const E_CAPACITY: i32 = -1;
 export const E_UNKNOWN_SCHEDULER: i32 = -2;
 export const E_STATE: i32 = -3;
+/** A weight outside the kernel's 0…65535. */
+export const E_WEIGHT: i32 = -4;
+export const MAX_WEIGHT: i32 = 65535;

@@ -3,7 +3,7 @@
 // in kernel list order (position 0 = list head = the most recently added destination).
 
 import {
-  DEST_ACTIVE, DEST_ENDPOINT, DEST_FLAGS, DEST_F_OVERLOAD, DEST_F_SERVING, DEST_INACTIVE, DEST_IP,
+  COUNT_ACTIVE, COUNT_INACTIVE, COUNT_SHIFT, COUNT_STRIDE, DEST_ENDPOINT, DEST_FLAGS, DEST_F_OVERLOAD, DEST_F_SERVING, DEST_IP,
   DEST_LAST_WEIGHT, DEST_PORT, DEST_SHIFT, DEST_STRIDE, DEST_WEIGHT, SVC_CURSOR, SVC_CW,
   SVC_DEST_BASE, SVC_DEST_CAP, SVC_DEST_COUNT, SVC_DEST_FIRST, SVC_DI, SVC_FLAGS, SVC_MW,
   SVC_PORT, SVC_PROTO, SVC_SCHED, SVC_SHIFT, SVC_STRIDE, SVC_TABLE, SVC_TIMEOUT, SVC_VIP,
@@ -14,6 +14,7 @@ export let svcBase: usize = 0;
 export let svcCapacity: i32 = 0;
 export let svcUsed: i32 = 0;
 export let destBase: usize = 0;
+export let countBase: usize = 0;
 export let destCapacity: i32 = 0;
 export let destUsed: i32 = 0;
 
@@ -26,6 +27,8 @@ export function serviceArenaInit(services: i32, dests: i32): void {
   memory.fill(svcBase, 0, <usize>max(services, 1) * SVC_STRIDE);
   destBase = heap.alloc(<usize>max(dests, 1) * DEST_STRIDE);
   memory.fill(destBase, 0, <usize>max(dests, 1) * DEST_STRIDE);
+  countBase = heap.alloc(<usize>max(dests, 1) * COUNT_STRIDE);
+  memory.fill(countBase, 0, <usize>max(dests, 1) * COUNT_STRIDE);
 }
 
 /** Claims a service record; -1 when the arena is full. */
@@ -46,6 +49,8 @@ export function destClaim(n: i32): i32 {
 @inline export function svcPtr(s: i32): usize { return svcBase + (<usize>s << SVC_SHIFT); }
 // @ts-ignore: decorator
 @inline export function destPtr(d: i32): usize { return destBase + (<usize>d << DEST_SHIFT); }
+// @ts-ignore: decorator
+@inline function countPtr(d: i32): usize { return countBase + (<usize>d << COUNT_SHIFT); }
 
 // Service fields (p = svcPtr(s)).
 // @ts-ignore: decorator
@@ -97,35 +102,35 @@ export function destClaim(n: i32): i32 {
 // @ts-ignore: decorator
 @inline export function destPort(d: i32): u32 { return <u32>load<u16>(destPtr(d), DEST_PORT); }
 // @ts-ignore: decorator
-@inline export function destWeight(d: i32): i32 { return load<i32>(destPtr(d), DEST_WEIGHT); }
+@inline export function destWeight(d: i32): i32 { return <i32>load<u16>(destPtr(d), DEST_WEIGHT); }
 // @ts-ignore: decorator
-@inline export function destLastWeight(d: i32): i32 { return load<i32>(destPtr(d), DEST_LAST_WEIGHT); }
+@inline export function destLastWeight(d: i32): i32 { return <i32>load<u16>(destPtr(d), DEST_LAST_WEIGHT); }
 // @ts-ignore: decorator
-@inline export function destActive(d: i32): i32 { return load<i32>(destPtr(d), DEST_ACTIVE); }
+@inline export function destActive(d: i32): i32 { return load<i32>(countPtr(d), COUNT_ACTIVE); }
 // @ts-ignore: decorator
-@inline export function destInactive(d: i32): i32 { return load<i32>(destPtr(d), DEST_INACTIVE); }
+@inline export function destInactive(d: i32): i32 { return load<i32>(countPtr(d), COUNT_INACTIVE); }
 // @ts-ignore: decorator
-@inline export function destServing(d: i32): bool { return (load<u32>(destPtr(d), DEST_FLAGS) & DEST_F_SERVING) != 0; }
+@inline export function destServing(d: i32): bool { return (<u32>load<u16>(destPtr(d), DEST_FLAGS) & DEST_F_SERVING) != 0; }
 // @ts-ignore: decorator
-@inline export function destOverloaded(d: i32): bool { return (load<u32>(destPtr(d), DEST_FLAGS) & DEST_F_OVERLOAD) != 0; }
+@inline export function destOverloaded(d: i32): bool { return (<u32>load<u16>(destPtr(d), DEST_FLAGS) & DEST_F_OVERLOAD) != 0; }
 
 /** The kernel's is_unavailable(): weight ≤ 0 or OVERLOAD (kube-proxy never sets thresholds). */
 // @ts-ignore: decorator
 @inline export function destUnavailable(d: i32): bool {
   const p = destPtr(d);
-  return load<i32>(p, DEST_WEIGHT) <= 0 || (load<u32>(p, DEST_FLAGS) & DEST_F_OVERLOAD) != 0;
+  return load<u16>(p, DEST_WEIGHT) == 0 || (<u32>load<u16>(p, DEST_FLAGS) & DEST_F_OVERLOAD) != 0;
 }
 
 // Counter updates, owned by the core (conn.ts), never by schedulers.
 // @ts-ignore: decorator
 @inline export function destAddActive(d: i32, delta: i32): void {
-  const p = destPtr(d);
-  store<i32>(p, load<i32>(p, DEST_ACTIVE) + delta, DEST_ACTIVE);
+  const p = countPtr(d);
+  store<i32>(p, load<i32>(p, COUNT_ACTIVE) + delta, COUNT_ACTIVE);
 }
 // @ts-ignore: decorator
 @inline export function destAddInactive(d: i32, delta: i32): void {
-  const p = destPtr(d);
-  store<i32>(p, load<i32>(p, DEST_INACTIVE) + delta, DEST_INACTIVE);
+  const p = countPtr(d);
+  store<i32>(p, load<i32>(p, COUNT_INACTIVE) + delta, COUNT_INACTIVE);
 }
 
 /** Writes a fresh destination record (counters zero). last_weight follows __ip_vs_update_dest on add. */
@@ -134,18 +139,17 @@ export function destWrite(d: i32, endpoint: i32, ip: u32, port: u32, weight: i32
   store<i32>(p, endpoint, DEST_ENDPOINT);
   store<u32>(p, ip, DEST_IP);
   store<u16>(p, <u16>port, DEST_PORT);
-  store<i32>(p, weight, DEST_WEIGHT);
-  store<i32>(p, weight, DEST_LAST_WEIGHT);
-  store<i32>(p, 0, DEST_ACTIVE);
-  store<i32>(p, 0, DEST_INACTIVE);
-  store<u32>(p, serving ? DEST_F_SERVING : 0, DEST_FLAGS);
+  store<u16>(p, <u16>weight, DEST_WEIGHT);
+  store<u16>(p, <u16>weight, DEST_LAST_WEIGHT);
+  store<u64>(countPtr(d), 0);
+  store<u16>(p, <u16>(serving ? DEST_F_SERVING : 0), DEST_FLAGS);
 }
 
 /** Sets a weight as __ip_vs_update_dest does: last_weight keeps the latest non-zero weight. */
 export function destSetWeight(d: i32, weight: i32): void {
   const p = destPtr(d);
-  store<i32>(p, weight, DEST_WEIGHT);
-  if (weight != 0) store<i32>(p, weight, DEST_LAST_WEIGHT);
+  store<u16>(p, <u16>weight, DEST_WEIGHT);
+  if (weight != 0) store<u16>(p, <u16>weight, DEST_LAST_WEIGHT);
 }
 
 export function svcWrite(s: i32, vip: u32, port: u32, proto: u32, sched: i32, flags: u32, timeout: f64, destBaseIdx: i32, destCap: i32): void {
