@@ -28,7 +28,7 @@ import { ShortestExpectedDelay } from './schedulers/sed';
 import { SourceHash } from './schedulers/sh';
 import { WeightedLeastConnection } from './schedulers/wlc';
 import { WeightedRoundRobin } from './schedulers/wrr';
-import { destEndpoint, destWeight, svcDestCount, svcDestFirst, svcFlags, svcPtr, svcSched, svcTimeout } from './service';
+import { destActive, destEndpoint, destWeight, svcDestCount, svcDestFirst, svcFlags, svcPtr, svcSched, svcTimeout } from './service';
 import { lastProbes, vsLookup } from './table';
 
 export const RR = new RoundRobin();
@@ -41,10 +41,17 @@ export const DH = new DestinationHash();
 export const SH = new SourceHash();
 export const MH = new MaglevHash();
 
-// A flow already looked up, waiting for the runBatch of its scheduler.
-let pendingFlow: i32 = -1;
-let pendingSvc: i32 = -1;
-let pendingProbes: i32 = 0;
+// Flows are looked up a group ahead of the decision loop: the group's virtual-service slots, service
+// records and the heads of their destination lists are loaded in short loops whose cache misses
+// overlap, instead of each flow taking its misses one after another. The lookups stay valid for
+// the whole batch (the table does not change inside one), so a runBatch that stops at a flow of
+// another scheduler leaves it looked up for the next.
+const GROUP: i32 = 16;
+const groupSvc = new StaticArray<i32>(GROUP);
+const groupProbes = new StaticArray<i32>(GROUP);
+let groupStart: i32 = 0;
+let groupEnd: i32 = 0;
+let groupSink: u32 = 0;
 let lastId: i32 = SCHED_RR;
 
 // Exact counters (tier A): new flows by verdict, scheduling work, persistence hits.
@@ -89,37 +96,47 @@ export function counterPersistHits(): u64 { return persistHits; }
   store<i32>(r, probes, RESULT_EXTRA);
 }
 
+/** Looks up flows [from, from + GROUP) ∩ [from, count) and loads what their decisions will read. */
+function lookAhead(flows: usize, from: i32, count: i32): void {
+  const n = min(GROUP, count - from);
+  for (let k = 0; k < n; k++) {
+    const f = flows + <usize>(from + k) * FLOW_STRIDE;
+    unchecked(groupSvc[k] = vsLookup(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO)));
+    unchecked(groupProbes[k] = lastProbes());
+  }
+  let sink: u32 = 0;
+  for (let k = 0; k < n; k++) {
+    const s = unchecked(groupSvc[k]);
+    if (s >= 0) sink += <u32>svcDestFirst(svcPtr(s));
+  }
+  for (let k = 0; k < n; k++) {
+    const s = unchecked(groupSvc[k]);
+    if (s >= 0) sink += <u32>destWeight(svcDestFirst(svcPtr(s))) + <u32>destActive(svcDestFirst(svcPtr(s)));
+  }
+  groupStart = from;
+  groupEnd = from + n;
+  groupSink += sink;
+}
+
 /**
  * Decides flows [from, count) with scheduler S; returns the index of the first flow it left undone:
- * a flow of another scheduler (pendingFlow), or one the event pool has no reserve for.
+ * a flow of another scheduler, or one expiry has no reserve for.
  */
 function runBatch<S>(sched: S, id: i32, flows: usize, from: i32, count: i32, out: usize): i32 {
   for (let i = from; i < count; i++) {
     const f = flows + <usize>i * FLOW_STRIDE;
     const r = out + <usize>i * RESULT_STRIDE;
     const start = load<f64>(f, FLOW_START);
-    let s: i32;
-    let probes: i32;
     if ((benchMode & 1) == 0) {
       // expiry state grows between flows, never inside advance() or connCreate()
       if (!expiryReady()) return i;
       // schedulers blind to the counts let expiry lag, and catch up before the batch's last flow
       if (sched.countsMatter() || i == count - 1) advance(start);
     }
-    if (pendingFlow == i) {
-      s = pendingSvc;
-      probes = pendingProbes;
-      pendingFlow = -1;
-    } else {
-      s = vsLookup(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO));
-      probes = lastProbes();
-      if (s >= 0 && svcSched(svcPtr(s)) != id) {
-        pendingFlow = i;
-        pendingSvc = s;
-        pendingProbes = probes;
-        return i;
-      }
-    }
+    if (i >= groupEnd) lookAhead(flows, i, count);
+    const s = unchecked(groupSvc[i - groupStart]);
+    const probes = unchecked(groupProbes[i - groupStart]);
+    if (s >= 0 && svcSched(svcPtr(s)) != id) return i;
     flowsSeen++;
     if (s < 0) {
       nomatches++;
@@ -179,7 +196,8 @@ function runBatch<S>(sched: S, id: i32, flows: usize, from: i32, count: i32, out
 export function ipvsDecideBatch(flows: usize, count: i32, out: usize): i32 {
   let i = 0;
   let id = lastId;
-  pendingFlow = -1;
+  groupStart = 0;
+  groupEnd = 0;
   connBatchReserve(count);
   while (i < count) {
     switch (id) {
@@ -196,7 +214,9 @@ export function ipvsDecideBatch(flows: usize, count: i32, out: usize): i32 {
     }
     if (i < count) {
       if (!expiryReady()) expiryGrow();
-      if (pendingFlow == i) id = svcSched(svcPtr(pendingSvc));
+      if (i >= groupEnd) lookAhead(flows, i, count);
+      const s = unchecked(groupSvc[i - groupStart]);
+      if (s >= 0) id = svcSched(svcPtr(s));
     }
   }
   if ((benchMode & 1) == 0) connBatchCommit();
