@@ -36,21 +36,25 @@ export function allocateBatch(x: ArenaExports, capacity: number): FlowBatch {
 /** Writes `flows[from … from+count)` into `batch` (count ≤ capacity). */
 export function writeFlows(x: ArenaExports, batch: FlowBatch, flows: readonly Flow[], from: number, count: number): void {
   if (count > batch.capacity) throw new RangeError(`writeFlows: ${count} flows exceed the batch capacity ${batch.capacity}`);
-  const v = new DataView(x.memory.buffer, batch.flowsPtr, count * FLOW_STRIDE);
+  packFlows(new DataView(x.memory.buffer, batch.flowsPtr, count * FLOW_STRIDE), 0, flows, from, count);
+  batch.count = count;
+}
+
+/** Writes Flow records for `flows[from … from+count)` at byte `at` of `view` (WASM memory or a host buffer). */
+export function packFlows(view: DataView, at: number, flows: readonly Flow[], from = 0, count = flows.length - from): void {
   for (let k = 0; k < count; k++) {
     const f = flows[from + k]!;
-    const p = k * FLOW_STRIDE;
-    v.setUint32(p + FLOW_SRC_IP, f.src, true);
-    v.setUint32(p + FLOW_DST_IP, f.dst, true);
-    v.setUint16(p + FLOW_SRC_PORT, f.sport, true);
-    v.setUint16(p + FLOW_DST_PORT, f.dport, true);
-    v.setUint32(p + FLOW_PROTO, PROTOCOL_NUMBER[f.proto], true);
-    v.setUint32(p + FLOW_INDEX, f.index, true);
-    v.setFloat64(p + FLOW_START, f.start, true);
-    v.setFloat64(p + FLOW_DURATION, f.duration, true);
-    v.setUint32(p + FLOW_PACKETS, 0, true); // engines decide the first packet only
+    const p = at + k * FLOW_STRIDE;
+    view.setUint32(p + FLOW_SRC_IP, f.src, true);
+    view.setUint32(p + FLOW_DST_IP, f.dst, true);
+    view.setUint16(p + FLOW_SRC_PORT, f.sport, true);
+    view.setUint16(p + FLOW_DST_PORT, f.dport, true);
+    view.setUint32(p + FLOW_PROTO, PROTOCOL_NUMBER[f.proto], true);
+    view.setUint32(p + FLOW_INDEX, f.index, true);
+    view.setFloat64(p + FLOW_START, f.start, true);
+    view.setFloat64(p + FLOW_DURATION, f.duration, true);
+    view.setUint32(p + FLOW_PACKETS, 0, true); // engines decide the first packet only
   }
-  batch.count = count;
 }
 
 const VERDICTS: Readonly<Record<number, Verdict>> = { [VERDICT_NOMATCH]: 'nomatch', [VERDICT_DNAT]: 'dnat', [VERDICT_REJECT]: 'reject' };

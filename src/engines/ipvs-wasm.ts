@@ -6,15 +6,13 @@
 import { KpbenchError } from '../errors.js';
 import { buildVirtualServices, protoNumber, type VirtualService } from '../ipvs/build.js';
 import type { IpvsExports } from '../ipvs/exports.js';
-import { PROTOCOL_NUMBER, type Cluster, type SchedulerName } from '../model/cluster.js';
-import type { Decision, Flow, Verdict } from '../model/flow.js';
+import type { Cluster, SchedulerName } from '../model/cluster.js';
+import type { Decision, Flow } from '../model/flow.js';
 import { instantiate, type WasmBuild } from '../wasm/loader.js';
-import {
-  FLOW_DST_IP, FLOW_DST_PORT, FLOW_DURATION, FLOW_INDEX, FLOW_PACKETS, FLOW_PROTO, FLOW_SRC_IP, FLOW_SRC_PORT,
-  FLOW_START, FLOW_STRIDE, RESULT_STRIDE, VERDICT_DNAT,
-} from '../wasm/layout.js';
+import { FLOW_START, FLOW_STRIDE } from '../wasm/layout.js';
 import type { KpbenchExports } from '../wasm/exports.js';
 import type { BatchEngine, DecisionEngine } from './engine.js';
+import { allocateBatch, readResults, writeFlows, type FlowBatch, type RawDecision } from './flow-batch.js';
 
 /** Options of the WASM IPVS engine. */
 export interface IpvsWasmOptions {
@@ -74,25 +72,6 @@ export interface IpvsCounters {
  */
 export const IpvsBenchMode = { FULL: 0, NO_CONNECTIONS: 1, NO_SCHEDULER: 2, LOOKUP_ONLY: 3, NO_INDEX: 4, NO_TOUCH: 8 } as const;
 
-const VERDICTS: readonly Verdict[] = ['nomatch', 'dnat', 'reject'];
-
-/** Writes Flow records (wasm/assembly/layout.ts) for `flows[first … first+count)` at byte `at` of `view`. */
-export function packFlows(view: DataView, at: number, flows: readonly Flow[], first = 0, count = flows.length - first): void {
-  for (let k = 0; k < count; k++) {
-    const f = flows[first + k]!;
-    const p = at + k * FLOW_STRIDE;
-    view.setUint32(p + FLOW_SRC_IP, f.src, true);
-    view.setUint32(p + FLOW_DST_IP, f.dst, true);
-    view.setUint16(p + FLOW_SRC_PORT, f.sport, true);
-    view.setUint16(p + FLOW_DST_PORT, f.dport, true);
-    view.setUint32(p + FLOW_PROTO, PROTOCOL_NUMBER[f.proto], true);
-    view.setUint32(p + FLOW_INDEX, f.index >>> 0, true);
-    view.setFloat64(p + FLOW_START, f.start, true);
-    view.setFloat64(p + FLOW_DURATION, f.duration, true);
-    view.setUint32(p + FLOW_PACKETS, 0, true);
-  }
-}
-
 function ceilLog2(n: number): number {
   let b = 0;
   while (2 ** b < n) b++;
@@ -107,8 +86,7 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
   /** Records the flow buffer holds. */
   readonly batchCapacity: number;
   readonly #x: IpvsExports & KpbenchExports;
-  readonly #flows: number;
-  readonly #out: number;
+  readonly #batch: FlowBatch;
   #now = -Infinity;
 
   /**
@@ -139,8 +117,7 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
         if (d.terminating) x.ipvsSetWeight(s, ids[k]!, 0);
       });
     });
-    this.#flows = x.alloc(this.batchCapacity * FLOW_STRIDE);
-    this.#out = x.alloc(this.batchCapacity * RESULT_STRIDE);
+    this.#batch = allocateBatch(x, this.batchCapacity);
   }
 
   /** The raw exports (tests, benchmarks, the batch runner). */
@@ -159,7 +136,7 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
   }
 
   decide(flows: readonly Flow[]): Decision[] {
-    const out: Decision[] = new Array<Decision>(flows.length);
+    const out: RawDecision[] = [];
     for (let first = 0; first < flows.length; first += this.batchCapacity) {
       const count = Math.min(this.batchCapacity, flows.length - first);
       for (let k = first; k < first + count; k++) {
@@ -171,12 +148,9 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
       }
       this.writeFlows(flows, first, count);
       this.decideWritten(count);
-      const r = this.results(count);
-      for (let k = 0; k < count; k++) {
-        out[first + k] = { verdict: VERDICTS[r[k * 4]!]!, endpoint: r[k * 4 + 1]!, work: r[k * 4 + 2]! };
-      }
+      readResults(this.#x, this.#batch, count, out);
     }
-    return out;
+    return out.map(({ verdict, endpoint, work }) => ({ verdict, endpoint, work }));
   }
 
   /** Endpoint id of each flow's established connection, or -1 (one table lookup per flow). */
@@ -186,47 +160,43 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
       const count = Math.min(this.batchCapacity, flows.length - first);
       this.writeFlows(flows, first, count);
       this.establishedWritten(count);
-      const r = this.results(count);
-      for (let k = 0; k < count; k++) out.push(r[k * 4] === VERDICT_DNAT ? r[k * 4 + 1]! : -1);
+      const r: RawDecision[] = [];
+      readResults(this.#x, this.#batch, count, r);
+      for (const d of r) out.push(d.verdict === 'dnat' ? d.endpoint : -1);
     }
     return out;
   }
 
   /** Writes flows into the WASM flow buffer (positions 0 … count-1). */
   writeFlows(flows: readonly Flow[], first = 0, count = flows.length - first): void {
-    if (count > this.batchCapacity) throw new RangeError(`${count} flows exceed the buffer of ${this.batchCapacity}`);
-    packFlows(new DataView(this.#x.memory.buffer), this.#flows, flows, first, count);
+    writeFlows(this.#x, this.#batch, flows, first, count);
   }
 
   /** Copies already packed Flow records into the flow buffer. */
   writeFlowBytes(bytes: Uint8Array): void {
     if (bytes.length > this.batchCapacity * FLOW_STRIDE) throw new RangeError('packed flows exceed the flow buffer');
-    new Uint8Array(this.#x.memory.buffer, this.#flows, bytes.length).set(bytes);
+    new Uint8Array(this.#x.memory.buffer, this.#batch.flowsPtr, bytes.length).set(bytes);
   }
 
   /** Adds `seconds` to the start of the first `count` buffered flows (benchmarks replaying a trace). */
   shiftWrittenStarts(count: number, seconds: number): void {
     const v = new DataView(this.#x.memory.buffer);
     for (let k = 0; k < count; k++) {
-      const p = this.#flows + k * FLOW_STRIDE + FLOW_START;
+      const p = this.#batch.flowsPtr + k * FLOW_STRIDE + FLOW_START;
       v.setFloat64(p, v.getFloat64(p, true) + seconds, true);
     }
   }
 
   /** Decides the first `count` buffered flows as new flows: one JS→WASM call. */
   decideWritten(count: number): void {
-    this.decideRecords(this.#flows, count, this.#out);
+    this.decideRecords(this.#batch.flowsPtr, count, this.#batch.resultsPtr);
   }
 
   /** Looks the first `count` buffered flows up as established packets: one JS→WASM call. */
   establishedWritten(count: number): void {
-    this.#checked('ipvsEstablishedBatch', this.#x.ipvsEstablishedBatch(this.#flows, count, this.#out), count);
+    this.#checked('ipvsEstablishedBatch', this.#x.ipvsEstablishedBatch(this.#batch.flowsPtr, count, this.#batch.resultsPtr), count);
   }
 
-  /** Result records of the last batch: [verdict, endpoint, work, probes] × count (a fresh view). */
-  results(count: number): Int32Array {
-    return new Int32Array(this.#x.memory.buffer, this.#out, count * 4);
-  }
 
   /** Selects a timing variant (IpvsBenchMode). */
   setBenchMode(mode: number): void {
