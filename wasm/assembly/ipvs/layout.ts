@@ -1,6 +1,6 @@
 // IPVS engine records and arenas: every stride and offset of the virtual-service table, services,
 // destinations, the connection index, persistence templates and the expiry wheel. Accessors in service.ts,
-// table.ts, conn.ts and persist.ts only ever use these names.
+// table.ts, conn.ts, expiry.ts and persist.ts only ever use these names.
 //
 // ╒════════════════ Virtual-service table slot (16 bytes, open addressing) ════════════════╕
 //  0          4                     8           12         16
