@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { KpbenchError } from '../errors.js';
-import { decodeShardFile, SHARD_FILE_IDENTIFIER, type ShardFileWorkload } from '../format/shard-codec.js';
+import { decodeShardFile, SHARD_FILE_IDENTIFIER, type ShardFile } from '../format/shard-codec.js';
 import { parseReport } from '../report/read-report.js';
 import { reportCases, reportCrossovers, SCHEMA_VERSION, type Report } from '../report/json-report.js';
 import { terminalTables } from '../report/tables.js';
@@ -58,13 +58,13 @@ export function mergeReports(reports: ReadonlyArray<{ source: string; report: Re
 }
 
 /**
- * A partial report standing for a binary shard file, so that `mergeReports` takes both kinds. The
- * file holds no machine description: `env` is this machine's (SIMD assumed), `run` adds the shards' wall times.
+ * A partial report standing for a binary shard file, so that `mergeReports` takes both kinds. `env` is
+ * the one the file recorded; the file holds no CPU time, so `run` is made from the shards' wall times.
  */
-export function shardFileReport(workload: ShardFileWorkload, results: readonly ShardResult[]): Report {
+export function shardFileReport({ workload, env, results }: ShardFile): Report {
   const wall = results.map((r) => r.wallMs);
   return {
-    schemaVersion: SCHEMA_VERSION, tool: 'kpbench', env: { ...captureEnv(true), commit: 'unknown (binary shard file)' }, workload, complete: true,
+    schemaVersion: SCHEMA_VERSION, tool: 'kpbench', env, workload, complete: true,
     run: { wallMs: Math.round(Math.max(0, ...wall)), cpuMs: Math.round(wall.reduce((a, b) => a + b, 0)) },
     cases: [], crossovers: [], shards: results,
   };
@@ -83,8 +83,7 @@ export function readShardInput(cmd: string, source: string): { source: string; r
   }
   const binary = source.endsWith('.kpbs') || (bytes.length >= 8 && bytes.subarray(4, 8).toString('latin1') === SHARD_FILE_IDENTIFIER);
   if (binary) {
-    const { workload, results } = decodeShardFile(bytes, source);
-    return { source, report: shardFileReport(workload, results) };
+    return { source, report: shardFileReport(decodeShardFile(bytes, source)) };
   }
   return { source, report: parseReport(bytes.toString('utf8'), source) };
 }

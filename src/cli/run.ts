@@ -198,7 +198,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   process.stdout.write(`\nwall ${(out.wallMs / 1000).toFixed(1)} s, CPU ${(out.cpuMs / 1000).toFixed(1)} s (${(out.cpuMs / out.wallMs).toFixed(2)} cores busy)\n`);
   const files = writeReportFiles(report, o);
   if (shardFile !== undefined) {
-    writeFileAtomic(shardFile, encodeShardFile(report.workload, out.shardResults));
+    writeFileAtomic(shardFile, encodeShardFile({ workload: report.workload, env: report.env, results: out.shardResults }));
     files.push(shardFile);
   }
   process.stdout.write(`results: ${files.join(', ')}\n`);

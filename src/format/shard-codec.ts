@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { Builder, ByteBuffer } from 'flatbuffers';
 import { InputError, KpbenchError, type InputProblem } from '../errors.js';
 import type { Report } from '../report/json-report.js';
-import { shardResultProblems, workloadProblems } from '../report/read-report.js';
+import { envProblems, shardResultProblems, workloadProblems } from '../report/read-report.js';
 import type { ExactCounters, ShardResult } from '../run/spec.js';
 import { verifyFlatbuffer, type BufferShape, type TableShape } from './verify.js';
 import { digestHex } from '../run/digest.js';
@@ -13,14 +13,23 @@ import { digestHex } from '../run/digest.js';
 /** The 4-byte file identifier of a shard-results file. */
 export const SHARD_FILE_IDENTIFIER = 'KPBS';
 /** The format version written and the only one read. */
-export const SHARD_FILE_VERSION = 1;
+export const SHARD_FILE_VERSION = 2;
 /** Largest shard-results file accepted, in bytes. */
 export const MAX_SHARD_FILE_BYTES = 1024 * 1024 * 1024;
 /** What to tell the user when a file is bad. */
 export const SHARD_FILE_FIX = 'the file is truncated or not a kpbench shard file; re-create it with kpbench run --shard';
+/** What to tell the user when a well-formed file holds values this kpbench does not accept. */
+const RECREATE = 're-create the file with this kpbench (kpbench run --shard)';
 
 /** The workload a shard file carries: the report's, so that `merge` can plan the cases. */
 export type ShardFileWorkload = Report['workload'];
+
+/** What a shard-results file holds: the run's workload and env, and its shard results. */
+export interface ShardFile {
+  readonly workload: ShardFileWorkload;
+  readonly env: Report['env'];
+  readonly results: readonly ShardResult[];
+}
 
 // Struct sizes (shard-results.fbs): every member is 8 bytes, so every struct is 8-aligned.
 const COUNTERS_SIZE = 11 * 8;
@@ -29,7 +38,7 @@ const ROUND_SIZE = 16;
 const ESTABLISHED_SIZE = 24;
 
 // Vtable slots (field ids) of the two tables.
-const F_VERSION = 0, F_WORKLOAD = 1, F_RESULTS = 2;
+const F_VERSION = 0, F_WORKLOAD = 1, F_RESULTS = 2, F_ENV = 3;
 const R_CASE = 0, R_SHARD = 1, R_SHARDS = 2, R_GENERATED = 3, R_COUNTERS = 4, R_ENDPOINTS = 5, R_HISTOGRAM = 6, R_ROUNDS = 7, R_ESTABLISHED = 8, R_WALL = 9;
 
 const SHARD_RESULT_SHAPE: TableShape = {
@@ -48,6 +57,8 @@ const SHARD_RESULT_SHAPE: TableShape = {
   ],
 };
 
+const VERSION_FIELD = { name: 'version', shape: { kind: 'scalar', size: 4 } } as const;
+
 /** The verifier's view of shard-results.fbs. */
 export const SHARD_FILE_SHAPE: BufferShape = {
   identifier: SHARD_FILE_IDENTIFIER,
@@ -56,12 +67,17 @@ export const SHARD_FILE_SHAPE: BufferShape = {
   root: {
     name: 'ShardFile',
     fields: [
-      { name: 'version', shape: { kind: 'scalar', size: 4 } },
+      VERSION_FIELD,
       { name: 'workload_json', shape: { kind: 'string' }, required: true },
       { name: 'results', shape: { kind: 'tables', table: SHARD_RESULT_SHAPE }, required: true },
+      { name: 'env_json', shape: { kind: 'string' }, required: true },
     ],
   },
 };
+
+// Only as much as reading `version` needs: a file of another version lacks or changes fields, and
+// should be told its version rather than which field the full shape misses.
+const VERSION_SHAPE: BufferShape = { ...SHARD_FILE_SHAPE, root: { name: 'ShardFile', fields: [VERSION_FIELD] } };
 
 function u64(x: number, what: string): bigint {
   if (!Number.isSafeInteger(x) || x < 0) throw new KpbenchError('KPB_ERR_INTERNAL', `shard file: ${what} = ${x} is not a non-negative integer`);
@@ -128,19 +144,19 @@ function checksum(payload: Uint8Array): Uint8Array {
  * refused instead of being read as other well-formed values.
  * @throws {KpbenchError} KPB_ERR_INTERNAL when a count is not a non-negative safe integer or a digest is malformed
  */
-export function encodeShardFile(workload: ShardFileWorkload, results: readonly ShardResult[]): Uint8Array {
-  const payload = encodeShardPayload(workload, results);
-  const file = new Uint8Array(payload.length + SHARD_FILE_TRAILER_BYTES);
-  file.set(payload);
-  file.set(checksum(payload), payload.length);
-  return file;
+export function encodeShardFile(file: ShardFile): Uint8Array {
+  const payload = encodeShardPayload(file);
+  const sealed = new Uint8Array(payload.length + SHARD_FILE_TRAILER_BYTES);
+  sealed.set(payload);
+  sealed.set(checksum(payload), payload.length);
+  return sealed;
 }
 
 /**
  * Decodes a shard-results file: checks the checksum, then decodeShardPayload().
  * @throws {InputError} (exit 2) naming the byte offset or field and the fix
  */
-export function decodeShardFile(bytes: Uint8Array, source: string): { workload: ShardFileWorkload; results: ShardResult[] } {
+export function decodeShardFile(bytes: Uint8Array, source: string): ShardFile {
   if (bytes.length > MAX_SHARD_FILE_BYTES) throw new KpbenchError('KPB_ERR_LIMIT', `${source}: ${bytes.length} bytes exceed the shard-file limit of ${MAX_SHARD_FILE_BYTES}`);
   const n = bytes.length - SHARD_FILE_TRAILER_BYTES;
   const payload = bytes.subarray(0, Math.max(0, n));
@@ -152,30 +168,32 @@ export function decodeShardFile(bytes: Uint8Array, source: string): { workload: 
 }
 
 /** The flatbuffer of a shard-results file, without its checksum trailer. */
-export function encodeShardPayload(workload: ShardFileWorkload, results: readonly ShardResult[]): Uint8Array {
+export function encodeShardPayload(file: ShardFile): Uint8Array {
   const b = new Builder(1024);
-  const json = b.createString(JSON.stringify(workload));
-  const tables = results.map((r) => shardResult(b, r));
+  const workload = b.createString(JSON.stringify(file.workload));
+  const env = b.createString(JSON.stringify(file.env));
+  const tables = file.results.map((r) => shardResult(b, r));
   b.startVector(4, tables.length, 4);
   for (let i = tables.length - 1; i >= 0; i--) b.addOffset(tables[i]!);
   const vector = b.endVector();
-  b.startObject(3);
+  b.startObject(4);
   b.addFieldInt32(F_VERSION, SHARD_FILE_VERSION, 0);
-  b.addFieldOffset(F_WORKLOAD, json, 0);
+  b.addFieldOffset(F_WORKLOAD, workload, 0);
   b.addFieldOffset(F_RESULTS, vector, 0);
+  b.addFieldOffset(F_ENV, env, 0);
   b.finish(b.endObject(), SHARD_FILE_IDENTIFIER);
   return b.asUint8Array().slice();
 }
 
 /**
- * Decodes the flatbuffer of a shard-results file: verifies its structure, reads it, then checks
- * every value. The checksum guards against accidents; this guards against crafted files.
+ * Decodes the flatbuffer of a shard-results file: checks its version, verifies its structure, reads
+ * it, then checks every value. The checksum guards against accidents; this guards against crafted files.
  * @throws {InputError} (exit 2) naming the byte offset or field and the fix
  * @throws {KpbenchError} KPB_ERR_LIMIT when the file is larger than MAX_SHARD_FILE_BYTES
  */
-export function decodeShardPayload(bytes: Uint8Array, source: string): { workload: ShardFileWorkload; results: ShardResult[] } {
+export function decodeShardPayload(bytes: Uint8Array, source: string): ShardFile {
   if (bytes.length > MAX_SHARD_FILE_BYTES) throw new KpbenchError('KPB_ERR_LIMIT', `${source}: ${bytes.length} bytes exceed the shard-file limit of ${MAX_SHARD_FILE_BYTES}`);
-  verifyFlatbuffer(bytes, SHARD_FILE_SHAPE, source);
+  verifyFlatbuffer(bytes, VERSION_SHAPE, source);
   const bb = new ByteBuffer(bytes);
   const p: InputProblem[] = [];
   const slot = (t: number, id: number): number => bb.__offset(t, 4 + 2 * id);
@@ -188,15 +206,22 @@ export function decodeShardPayload(bytes: Uint8Array, source: string): { workloa
   const root = bb.readUint32(0);
   const version = slot(root, F_VERSION) === 0 ? 0 : bb.readUint32(root + slot(root, F_VERSION));
   if (version !== SHARD_FILE_VERSION) {
-    throw new InputError(source, [{ place: '$.version', message: `format version ${version} is not ${SHARD_FILE_VERSION}; re-create the file with this kpbench (kpbench run --shard)` }]);
+    throw new InputError(source, [{ place: '$.version', message: `format version ${version} is not ${SHARD_FILE_VERSION}; ${RECREATE}` }]);
   }
-  let workload: unknown;
-  try {
-    workload = JSON.parse(string(root, F_WORKLOAD));
-  } catch (e) {
-    throw new InputError(source, [{ place: '$.workload_json', message: `not valid JSON (${(e as Error).message}); ${SHARD_FILE_FIX}` }]);
-  }
-  p.push(...workloadProblems(workload, '$.workload_json'));
+  verifyFlatbuffer(bytes, SHARD_FILE_SHAPE, source);
+  /** Parses the JSON text of a root field and checks it as a report section (those checks name no fix). */
+  const section = (id: number, place: string, problems: (v: unknown, place: string) => InputProblem[]): unknown => {
+    let v: unknown;
+    try {
+      v = JSON.parse(string(root, id));
+    } catch (e) {
+      throw new InputError(source, [{ place, message: `not valid JSON (${(e as Error).message}); ${SHARD_FILE_FIX}` }]);
+    }
+    p.push(...problems(v, place).map((q) => ({ place: q.place, message: `${q.message}; ${RECREATE}` })));
+    return v;
+  };
+  const workload = section(F_WORKLOAD, '$.workload_json', workloadProblems) as ShardFileWorkload;
+  const env = section(F_ENV, '$.env_json', envProblems) as Report['env'];
 
   const vec = root + slot(root, F_RESULTS);
   const n = bb.__vector_len(vec);
@@ -244,5 +269,5 @@ export function decodeShardPayload(bytes: Uint8Array, source: string): { workloa
     results.push(r);
   }
   if (p.length > 0) throw new InputError(source, p);
-  return { workload: workload as ShardFileWorkload, results };
+  return { workload, env, results };
 }

@@ -90,21 +90,29 @@ const WORKLOAD = obj({
   schedulers: arr(oneOf(['rr', 'wrr', 'lc', 'wlc', 'sed', 'nq', 'dh', 'sh', 'mh']), 9), rounds: int(1, 1000),
 });
 
+function problemsOf(check: Checker, v: unknown, place: string): InputProblem[] {
+  const p: InputProblem[] = [];
+  check(v, place, p);
+  return p;
+}
+
 /** Problems of a report workload (`RunWorkload` plus services, modes, schedulers, rounds); `place` is its path. */
 export function workloadProblems(v: unknown, place: string): InputProblem[] {
-  const p: InputProblem[] = [];
-  WORKLOAD(v, place, p);
-  return p;
+  return problemsOf(WORKLOAD, v, place);
 }
 
 /** Problems of one `ShardResult` (types, non-negative counts, 16-hex digest); `place` is its path. */
 export function shardResultProblems(v: unknown, place: string): InputProblem[] {
-  const p: InputProblem[] = [];
-  SHARD(v, place, p);
-  return p;
+  return problemsOf(SHARD, v, place);
 }
 
 const ENV = obj({ node: str, v8: str, cpu: str, cores: num(0), simd: bool, commit: str, date: str });
+
+/** Problems of a report `env` (the checks parseReport applies to `$.env`); `place` is its path. */
+export function envProblems(v: unknown, place: string): InputProblem[] {
+  return problemsOf(ENV, v, place);
+}
+
 const RUN = obj({ wallMs: num(0), cpuMs: num(0) });
 
 /**

@@ -2,10 +2,10 @@
 import fc from 'fast-check';
 import { decodeShardPayload as decodeShardFile, encodeShardPayload as encodeShardFile } from '../../src/format/shard-codec.js';
 import { KpbenchError } from '../../src/errors.js';
-import { SAMPLE_RESULTS, WORKLOAD } from './arbitraries.js';
+import { ENV, SAMPLE_RESULTS, WORKLOAD } from './arbitraries.js';
 
 /** A real file: three plausible shard results. */
-export const REAL_FILE: Uint8Array = encodeShardFile(WORKLOAD, SAMPLE_RESULTS);
+export const REAL_FILE: Uint8Array = encodeShardFile({ workload: WORKLOAD, env: ENV, results: SAMPLE_RESULTS });
 export const REAL_DECODED = decodeShardFile(REAL_FILE, 'real.kpbs');
 
 /** Byte positions of the u32 words a liar would rewrite: root offset, vtable soffsets, offsets and vector lengths. */
@@ -19,7 +19,7 @@ export function lieTargets(bytes: Uint8Array): number[] {
   };
   const at = (t: number, slot: number): number => t + field(t, slot);
   const vec = (t: number, slot: number): number => at(t, slot) + v.getUint32(at(t, slot), true);
-  out.push(at(root, 1), vec(root, 1), at(root, 2), vec(root, 2));
+  out.push(at(root, 1), vec(root, 1), at(root, 2), vec(root, 2), at(root, 3), vec(root, 3));
   const results = vec(root, 2);
   for (let i = 0; i < v.getUint32(results, true); i++) {
     const elem = results + 4 + 4 * i;

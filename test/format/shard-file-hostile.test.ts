@@ -6,7 +6,7 @@ import { decodeShardPayload as decodeShardFile } from '../../src/format/shard-co
 import { verifyFlatbuffer } from '../../src/format/verify.js';
 import { InputError } from '../../src/errors.js';
 import { HOSTILE, outcome, REAL_DECODED, REAL_FILE } from './hostile.js';
-import { SAMPLE_RESULTS, WORKLOAD } from './arbitraries.js';
+import { ENV, SAMPLE_RESULTS, WORKLOAD } from './arbitraries.js';
 import { decodeShardFile as decodeSealed, encodeShardFile } from '../../src/format/shard-codec.js';
 
 const FUZZ_RUNS = Number(process.env['KPBENCH_FUZZ_RUNS'] ?? 300);
@@ -53,7 +53,7 @@ describe('decodeShardFile() on hostile input', () => {
   });
 
   it('refuses any bit flip or cut of a sealed file by its checksum (no silent misread)', () => {
-    const sealed = encodeShardFile(WORKLOAD, SAMPLE_RESULTS);
+    const sealed = encodeShardFile({ workload: WORKLOAD, env: ENV, results: SAMPLE_RESULTS });
     expect(decodeSealed(sealed, 'ok.kpbs')).toEqual(REAL_DECODED);
     for (let i = 0; i < sealed.length; i += 7) {
       const flipped = sealed.slice();
