@@ -41,6 +41,15 @@ export interface IpvsWasmOptions {
    * @default { tickBits: 0, slotBits: 9 }
    */
   readonly wheel?: { readonly tickBits: number; readonly slotBits: number };
+  /**
+   * Virtual services from which, when every service uses the same scheduler and it never reads the
+   * connection counts (rr, wrr, dh, sh, mh), a batch is decided in service order: each service's
+   * records are then read in address order, not at random. Decisions are the same either way.
+   * Sorting costs more than it saves while the service records fit in cache (measured crossover
+   * between 10,000 and 30,000 services on the 2-core machine).
+   * @default 16384
+   */
+  readonly sortMinServices?: number;
 }
 
 /** Exact counters of a WASM IPVS engine. */
@@ -118,6 +127,7 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
       });
     });
     this.#batch = allocateBatch(x, this.batchCapacity);
+    if (options.sortMinServices !== undefined) x.ipvsSetSortMinServices(options.sortMinServices);
   }
 
   /** The raw exports (tests, benchmarks, the batch runner). */

@@ -14,6 +14,8 @@ export interface IpvsExports {
   ipvsDecideBatch(flows: number, count: number, out: number): number;
   ipvsEstablishedBatch(flows: number, count: number, out: number): number;
   ipvsSetBenchMode(mode: number): void;
+  /** Services from which a one-scheduler cluster blind to the counts decides batches in service order. */
+  ipvsSetSortMinServices(services: number): void;
   ipvsCounterFlows(): bigint;
   ipvsCounterDnat(): bigint;
   ipvsCounterReject(): bigint;

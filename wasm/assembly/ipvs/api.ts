@@ -21,7 +21,7 @@ import { vsInsert, vsLookups, vsTableInit, vsTotalProbes } from './table';
 export {
   ipvsDecideBatch, ipvsEstablishedBatch, setBenchMode as ipvsSetBenchMode, counterFlows as ipvsCounterFlows,
   counterDnat as ipvsCounterDnat, counterReject as ipvsCounterReject, counterNomatch as ipvsCounterNomatch,
-  counterWork as ipvsCounterWork, counterPersistHits as ipvsCounterPersistHits,
+  counterWork as ipvsCounterWork, counterPersistHits as ipvsCounterPersistHits, setSortMinServices as ipvsSetSortMinServices,
 } from './dispatch';
 
 let initialised = false;

@@ -28,7 +28,9 @@ import { ShortestExpectedDelay } from './schedulers/sed';
 import { SourceHash } from './schedulers/sh';
 import { WeightedLeastConnection } from './schedulers/wlc';
 import { WeightedRoundRobin } from './schedulers/wrr';
-import { destActive, destEndpoint, destWeight, svcDestCount, svcDestFirst, svcFlags, svcPtr, svcSched, svcTimeout } from './service';
+import {
+  destActive, destEndpoint, destWeight, schedulersUsed, svcDestCount, svcDestFirst, svcFlags, svcPtr, svcSched, svcTimeout, svcUsed,
+} from './service';
 import { lastProbes, vsLookup } from './table';
 
 export const RR = new RoundRobin();
@@ -40,6 +42,24 @@ export const NQ = new NeverQueue();
 export const DH = new DestinationHash();
 export const SH = new SourceHash();
 export const MH = new MaglevHash();
+
+// Large clusters with one scheduler that never reads the counts decide each batch in service order
+// (runSorted). Below sortMinServices what a decision reads stays in cache, and sorting costs more
+// than it saves.
+const SORT_MIN_FLOWS: i32 = 2;
+let sortMinServices: i32 = 16384;
+let sortCap: i32 = 0;
+let sortSvc: usize = 0;
+let sortProbes: usize = 0;
+let sortOrder: usize = 0;
+let sortFlows: usize = 0; // the batch's Flow records in service order
+let sortBuckets: i32 = 0;
+let sortStarts: usize = 0;
+
+/** Services from which batches are decided in service order (tests set 0 to exercise it). */
+export function setSortMinServices(n: i32): void {
+  sortMinServices = n;
+}
 
 // Flows are looked up a group ahead of the decision loop: the group's virtual-service slots, service
 // records and the heads of their destination lists are loaded in short loops whose cache misses
@@ -118,6 +138,129 @@ function lookAhead(flows: usize, from: i32, count: i32): void {
   groupSink += sink;
 }
 
+/** Decides the flow at `f` (service `s`, or -1: no virtual service) into the result at `r`. */
+// @ts-ignore: decorator
+@inline function decideOne<S>(sched: S, f: usize, r: usize, s: i32, probes: i32, start: f64): void {
+  flowsSeen++;
+  if (s < 0) {
+    nomatches++;
+    writeResult(r, VERDICT_NOMATCH, NO_ENDPOINT, 0, probes);
+    return;
+  }
+  const svc = svcPtr(s);
+  const src = load<u32>(f, FLOW_SRC_IP);
+  const persistent = (svcFlags(svc) & SVC_F_PERSISTENT) != 0;
+  let d = NO_DEST;
+  let work = 0;
+  let t = -1;
+  if (persistent) {
+    t = tmplFind(src, s);
+    // a template is used while alive and its destination's weight is not 0 (expire_quiescent_template)
+    if (t >= 0 && tmplAlive(t, svcTimeout(svc), start) && destWeight(tmplDest(t)) > 0) {
+      d = tmplDest(t);
+      persistHits++;
+    } else {
+      if ((benchMode & 2) == 0) {
+        d = sched.pick(svc, f);
+        work = lastWork();
+      } else d = listHead(svc);
+      if (d != NO_DEST) {
+        if (t >= 0) tmplReplace(t, d, start);
+        else t = tmplCreate(src, s, d, start);
+      }
+    }
+  } else if ((benchMode & 2) == 0) {
+    d = sched.pick(svc, f);
+    work = lastWork();
+  } else {
+    d = listHead(svc);
+  }
+  workTotal += <u64>work;
+  if (d == NO_DEST) {
+    rejects++;
+    writeResult(r, VERDICT_REJECT, NO_ENDPOINT, work, probes);
+    return;
+  }
+  let gone = -Infinity;
+  if ((benchMode & 1) == 0) {
+    gone = connCreate(<u32>load<u8>(f, FLOW_PROTO), src, <u32>load<u16>(f, FLOW_SRC_PORT), load<u32>(f, FLOW_DST_IP),
+      <u32>load<u16>(f, FLOW_DST_PORT), start, load<f64>(f, FLOW_DURATION), d);
+  }
+  if (t >= 0) tmplAttach(t, start, gone);
+  dnats++;
+  writeResult(r, VERDICT_DNAT, destEndpoint(d), work, probes);
+}
+
+/**
+ * Decides a batch in service order (STYLE.md: one dispatch per batch; see sortMinServices): every
+ * flow is looked up, a counting sort orders the flows by service (stable, so each service sees its
+ * own flows in start order), and the services' records, destinations and counts are then walked
+ * in address order instead of at random. Only for a cluster where every service uses the same
+ * scheduler S and S never reads the counts: then no decision depends on another service's flows or
+ * on when expiry runs. Expiry catches up before the batch's last flow, which is decided last, as
+ * in runBatch.
+ */
+function runSorted<S>(sched: S, flows: usize, count: i32, out: usize): void {
+  for (let i = 0; i < count; i++) {
+    const f = flows + <usize>i * FLOW_STRIDE;
+    store<i32>(sortSvc + (<usize>i << 2), vsLookup(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO)));
+    store<i32>(sortProbes + (<usize>i << 2), lastProbes());
+  }
+  // bucket s + 1 (0: no virtual service); starts[b + 1] counts bucket b, then becomes where b starts
+  const buckets = svcUsed + 1;
+  memory.fill(sortStarts, 0, <usize>(buckets + 1) << 2);
+  const last = count - 1;
+  for (let i = 0; i < last; i++) {
+    const p = sortStarts + (<usize>(load<i32>(sortSvc + (<usize>i << 2)) + 2) << 2);
+    store<i32>(p, load<i32>(p) + 1);
+  }
+  for (let b = 1; b <= buckets; b++) {
+    const p = sortStarts + (<usize>b << 2);
+    store<i32>(p, load<i32>(p) + load<i32>(p - 4));
+  }
+  for (let i = 0; i < last; i++) {
+    const p = sortStarts + (<usize>(load<i32>(sortSvc + (<usize>i << 2)) + 1) << 2);
+    const at = load<i32>(p);
+    store<i32>(p, at + 1);
+    store<i32>(sortOrder + (<usize>at << 2), i);
+    memory.copy(sortFlows + <usize>at * FLOW_STRIDE, flows + <usize>i * FLOW_STRIDE, FLOW_STRIDE);
+  }
+  // the copies are read in order; results go back to each flow's own place
+  for (let k = 0; k <= last; k++) {
+    const i = k < last ? load<i32>(sortOrder + (<usize>k << 2)) : last;
+    const f = k < last ? sortFlows + <usize>k * FLOW_STRIDE : flows + <usize>last * FLOW_STRIDE;
+    const start = load<f64>(f, FLOW_START);
+    if ((benchMode & 1) == 0) {
+      if (!expiryReady()) expiryGrow();
+      if (i == last) advance(start);
+    }
+    decideOne<S>(sched, f, out + <usize>i * RESULT_STRIDE, load<i32>(sortSvc + (<usize>i << 2)),
+      load<i32>(sortProbes + (<usize>i << 2)), start);
+  }
+}
+
+/** Room for sorting a batch of `count` flows (called before the batch: the only allocation). */
+function sortReserve(count: i32): void {
+  if (count > sortCap) {
+    sortCap = max(count, 1024);
+    sortSvc = heap.alloc(<usize>sortCap << 2);
+    sortProbes = heap.alloc(<usize>sortCap << 2);
+    sortOrder = heap.alloc(<usize>sortCap << 2);
+    sortFlows = heap.alloc(<usize>sortCap * FLOW_STRIDE);
+  }
+  if (svcUsed + 2 > sortBuckets) {
+    sortBuckets = svcUsed + 2;
+    sortStarts = heap.alloc(<usize>sortBuckets << 2);
+  }
+}
+
+/** Whether this batch is decided in service order: one scheduler, blind to the counts, enough of everything. */
+function sortedScheduler(count: i32): i32 {
+  if (count < SORT_MIN_FLOWS || svcUsed < sortMinServices || popcnt(schedulersUsed) != 1) return -1;
+  const id = <i32>ctz(schedulersUsed);
+  return id == SCHED_RR || id == SCHED_WRR || id == SCHED_DH || id == SCHED_SH || id == SCHED_MH ? id : -1;
+}
+
 /**
  * Decides flows [from, count) with scheduler S; returns the index of the first flow it left undone:
  * a flow of another scheduler, or one expiry has no reserve for.
@@ -125,7 +268,6 @@ function lookAhead(flows: usize, from: i32, count: i32): void {
 function runBatch<S>(sched: S, id: i32, flows: usize, from: i32, count: i32, out: usize): i32 {
   for (let i = from; i < count; i++) {
     const f = flows + <usize>i * FLOW_STRIDE;
-    const r = out + <usize>i * RESULT_STRIDE;
     const start = load<f64>(f, FLOW_START);
     if ((benchMode & 1) == 0) {
       // expiry state grows between flows, never inside advance() or connCreate()
@@ -137,54 +279,7 @@ function runBatch<S>(sched: S, id: i32, flows: usize, from: i32, count: i32, out
     const s = unchecked(groupSvc[i - groupStart]);
     const probes = unchecked(groupProbes[i - groupStart]);
     if (s >= 0 && svcSched(svcPtr(s)) != id) return i;
-    flowsSeen++;
-    if (s < 0) {
-      nomatches++;
-      writeResult(r, VERDICT_NOMATCH, NO_ENDPOINT, 0, probes);
-      continue;
-    }
-    const svc = svcPtr(s);
-    const src = load<u32>(f, FLOW_SRC_IP);
-    const persistent = (svcFlags(svc) & SVC_F_PERSISTENT) != 0;
-    let d = NO_DEST;
-    let work = 0;
-    let t = -1;
-    if (persistent) {
-      t = tmplFind(src, s);
-      // a template is used while alive and its destination's weight is not 0 (expire_quiescent_template)
-      if (t >= 0 && tmplAlive(t, svcTimeout(svc), start) && destWeight(tmplDest(t)) > 0) {
-        d = tmplDest(t);
-        persistHits++;
-      } else {
-        if ((benchMode & 2) == 0) {
-          d = sched.pick(svc, f);
-          work = lastWork();
-        } else d = listHead(svc);
-        if (d != NO_DEST) {
-          if (t >= 0) tmplReplace(t, d, start);
-          else t = tmplCreate(src, s, d, start);
-        }
-      }
-    } else if ((benchMode & 2) == 0) {
-      d = sched.pick(svc, f);
-      work = lastWork();
-    } else {
-      d = listHead(svc);
-    }
-    workTotal += <u64>work;
-    if (d == NO_DEST) {
-      rejects++;
-      writeResult(r, VERDICT_REJECT, NO_ENDPOINT, work, probes);
-      continue;
-    }
-    let gone = -Infinity;
-    if ((benchMode & 1) == 0) {
-      gone = connCreate(<u32>load<u8>(f, FLOW_PROTO), src, <u32>load<u16>(f, FLOW_SRC_PORT), load<u32>(f, FLOW_DST_IP),
-        <u32>load<u16>(f, FLOW_DST_PORT), start, load<f64>(f, FLOW_DURATION), d);
-    }
-    if (t >= 0) tmplAttach(t, start, gone);
-    dnats++;
-    writeResult(r, VERDICT_DNAT, destEndpoint(d), work, probes);
+    decideOne<S>(sched, f, out + <usize>i * RESULT_STRIDE, s, probes, start);
   }
   return count;
 }
@@ -199,6 +294,18 @@ export function ipvsDecideBatch(flows: usize, count: i32, out: usize): i32 {
   groupStart = 0;
   groupEnd = 0;
   connBatchReserve(count);
+  const sorted = sortedScheduler(count);
+  if (sorted >= 0) {
+    sortReserve(count);
+    switch (sorted) {
+      case SCHED_RR: runSorted<RoundRobin>(RR, flows, count, out); break;
+      case SCHED_WRR: runSorted<WeightedRoundRobin>(WRR, flows, count, out); break;
+      case SCHED_DH: runSorted<DestinationHash>(DH, flows, count, out); break;
+      case SCHED_SH: runSorted<SourceHash>(SH, flows, count, out); break;
+      case SCHED_MH: runSorted<MaglevHash>(MH, flows, count, out); break;
+    }
+    i = count;
+  }
   while (i < count) {
     switch (id) {
       case SCHED_RR: i = runBatch<RoundRobin>(RR, id, flows, i, count, out); break;

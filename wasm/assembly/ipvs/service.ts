@@ -13,6 +13,8 @@ import {
 export let svcBase: usize = 0;
 export let svcCapacity: i32 = 0;
 export let svcUsed: i32 = 0;
+/** Bit `id` set when some service uses scheduler `id`. */
+export let schedulersUsed: u32 = 0;
 export let destBase: usize = 0;
 export let countBase: usize = 0;
 export let destCapacity: i32 = 0;
@@ -22,6 +24,7 @@ export function serviceArenaInit(services: i32, dests: i32): void {
   svcCapacity = services;
   destCapacity = dests;
   svcUsed = 0;
+  schedulersUsed = 0;
   destUsed = 0;
   svcBase = heap.alloc(<usize>max(services, 1) * SVC_STRIDE);
   memory.fill(svcBase, 0, <usize>max(services, 1) * SVC_STRIDE);
@@ -159,6 +162,7 @@ export function svcWrite(s: i32, vip: u32, port: u32, proto: u32, sched: i32, fl
   store<u16>(p, <u16>port, SVC_PORT);
   store<u8>(p, <u8>proto, SVC_PROTO);
   store<u8>(p, <u8>sched, SVC_SCHED);
+  schedulersUsed |= <u32>1 << <u32>sched;
   store<u32>(p, flags, SVC_FLAGS);
   store<i32>(p, destBaseIdx + destCap, SVC_DEST_FIRST);
   store<i32>(p, 0, SVC_DEST_COUNT);
