@@ -231,7 +231,7 @@ function buildGuide(): void {
 
 /** Bytes 0…16 of lanes 0 … n−1: row (misses take row n + (i & 0xff)) plus [client, 0, sport − SPORT_BASE, 0]. */
 // @ts-ignore: decorator
-@inline function storeHeads(f: usize, idx: v128, a: v128, n: u32, zipf: bool, k: usize): void {
+@inline function storeHeads(f: usize, idx: v128, a: v128, n: u32, zipf: bool, misses: bool, k: usize): void {
   let s: v128;
   if (zipf) {
     s = i32x4.splat(chooseService(i32x4.extract_lane(a, 0)));
@@ -241,9 +241,11 @@ function buildGuide(): void {
   } else {
     s = mulHighx4(a, v128.load(k, H_SERVICES));
   }
-  const miss = i32x4.lt_s(i32x4.shr_u(i32x4.mul(a, v128.load(k, K_M_MISS)), 16), v128.load(k, H_MISS));
-  const missRow = v128.and(miss, i32x4.add(v128.and(idx, v128.load(k, K_LOW8)), v128.load(k, H_SERVICES)));
-  const row = i32x4.add(i32x4.shl(i32x4.max_u(s, missRow), 4), v128.load(k, H_ROWS));
+  if (misses) {
+    const miss = i32x4.lt_s(i32x4.shr_u(i32x4.mul(a, v128.load(k, K_M_MISS)), 16), v128.load(k, H_MISS));
+    s = i32x4.max_u(s, v128.and(miss, i32x4.add(v128.and(idx, v128.load(k, K_LOW8)), v128.load(k, H_SERVICES))));
+  }
+  const row = i32x4.add(i32x4.shl(s, 4), v128.load(k, H_ROWS));
   const client = mulHighx4(i32x4.mul(a, v128.load(k, K_M_CLIENT)), v128.load(k, H_CLIENTS));
   const sp = i32x4.shr_u(i32x4.mul(a, v128.load(k, K_M_SPORT)), 16);
   const sport = i32x4.min_u(sp, i32x4.sub(sp, v128.load(k, K_SPORT_SPAN)));
@@ -290,21 +292,21 @@ function buildGuide(): void {
 @inline function flowRecords4(idx: v128, f: usize, n: u32, zipf: bool, k: usize): void {
   const a = drawA(idx, k);
   const l = gammaLn(a, k);
-  storeHeads(f, idx, a, n, zipf, k);
+  storeHeads(f, idx, a, n, zipf, true, k);
   storeTimes(f, idx, a, l, n, k);
 }
 
 /** flowRecords4 for lanes x then lanes y (records from f + 4·FLOW_STRIDE on), phase by phase. */
 // @ts-ignore: decorator
-@inline function flowRecords8(x: v128, y: v128, f: usize, zipf: bool, k: usize): void {
+@inline function flowRecords8(x: v128, y: v128, f: usize, zipf: bool, misses: bool, k: usize): void {
   const ax = drawA(x, k);
   const ay = drawA(y, k);
   const lx = gammaLn(ax, k);
   const ly = gammaLn(ay, k);
   v128.store(k, lx, K_LOG_SLOTS);
   v128.store(k, ly, K_LOG_SLOTS + 16);
-  storeHeads(f, x, ax, 4, zipf, k);
-  storeHeads(f + 4 * FLOW_STRIDE, y, ay, 4, zipf, k);
+  storeHeads(f, x, ax, 4, zipf, misses, k);
+  storeHeads(f + 4 * FLOW_STRIDE, y, ay, 4, zipf, misses, k);
   storeTimes(f, x, ax, lx, 4, k);
   storeTimes(f + 4 * FLOW_STRIDE, y, ay, ly, 4, k);
 }
@@ -410,27 +412,30 @@ function hoist(): void {
 // optimiser merges the uniform and zipf loops into one that tests the flag at every step.
 type Uniform = i32;
 type Zipf = f64;
+/** Whether some flows miss: without, the loop skips the miss test. */
+type NoMisses = i32;
+type Misses = f64;
 
 /** Flows first … first+count−1 into consecutive records (SIMD path). */
-function runAll<P>(first: u32, count: u32, out: usize): void {
+function runAll<P, M>(first: u32, count: u32, out: usize): void {
   const k = hoisted;
   const whole = count & ~7;
   let idx = i32x4.add(i32x4.splat(first), i32x4(0, 1, 2, 3));
   for (let j: u32 = 0; j < whole; j += 8) {
     const next = i32x4.add(idx, v128.load(k, K_FOUR));
-    flowRecords8(idx, next, out + <usize>j * FLOW_STRIDE, isFloat<P>(), k);
+    flowRecords8(idx, next, out + <usize>j * FLOW_STRIDE, isFloat<P>(), isFloat<M>(), k);
     idx = i32x4.add(next, v128.load(k, K_FOUR));
   }
   if (whole < count) runTail(idx, i32x4.add(idx, v128.load(k, K_FOUR)), out + <usize>whole * FLOW_STRIDE, count - whole);
 }
 
 /** Flows whose indices are listed at `list` (m of them) into consecutive records (SIMD path). */
-function runListed<P>(list: usize, m: u32, out: usize): void {
+function runListed<P, M>(list: usize, m: u32, out: usize): void {
   const k = hoisted;
   const whole = m & ~7;
   for (let j: u32 = 0; j < whole; j += 8) {
     const at = list + (<usize>j << 2);
-    flowRecords8(v128.load(at), v128.load(at, 16), out + <usize>j * FLOW_STRIDE, isFloat<P>(), k);
+    flowRecords8(v128.load(at), v128.load(at, 16), out + <usize>j * FLOW_STRIDE, isFloat<P>(), isFloat<M>(), k);
   }
   const at = list + (<usize>whole << 2);
   if (whole < m) runTail(v128.load(at), v128.load(at, 16), out + <usize>whole * FLOW_STRIDE, m - whole);
@@ -471,8 +476,11 @@ export function workloadGenerate(first: u32, count: u32, shard: u32, shards: u32
   let written: u32 = 0;
   if (ASC_FEATURE_SIMD) {
     if (shards <= 1) {
-      if (zipfCdf != 0) runAll<Zipf>(first, count, out);
-      else runAll<Uniform>(first, count, out);
+      if (zipfCdf != 0) {
+        if (missThreshold != 0) runAll<Zipf, Misses>(first, count, out);
+        else runAll<Zipf, NoMisses>(first, count, out);
+      } else if (missThreshold != 0) runAll<Uniform, Misses>(first, count, out);
+      else runAll<Uniform, NoMisses>(first, count, out);
       return count;
     }
     const list = changetype<usize>(kept);
@@ -484,8 +492,11 @@ export function workloadGenerate(first: u32, count: u32, shard: u32, shards: u32
         m += <u32>inShard(i, mix32(i ^ key), shard, shards);
       }
       const at = out + <usize>written * FLOW_STRIDE;
-      if (zipfCdf != 0) runListed<Zipf>(list, m, at);
-      else runListed<Uniform>(list, m, at);
+      if (zipfCdf != 0) {
+        if (missThreshold != 0) runListed<Zipf, Misses>(list, m, at);
+        else runListed<Zipf, NoMisses>(list, m, at);
+      } else if (missThreshold != 0) runListed<Uniform, Misses>(list, m, at);
+      else runListed<Uniform, NoMisses>(list, m, at);
       written += m;
     }
     return written;
