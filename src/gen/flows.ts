@@ -59,14 +59,31 @@ const U32 = 2 ** 32;
 const TWO_POW_M23 = 2 ** -23;
 const fround = Math.fround;
 
-/** The zipf CDF over n services (host-computed once, shared with WASM), or null for uniform. */
-export function popularityCdf(n: number, popularity: Popularity): Float64Array | null {
+/**
+ * Walker's alias table for zipf popularity over n services (host-computed once, shared with WASM),
+ * or null for uniform: pairs [threshold, alias] per bucket j. A flow with draw a takes bucket
+ * j = ⌊a·n/2^32⌋ and, with r = a·n mod 2^32, service j when r < threshold, else alias. Each bucket
+ * holds 1/n of the probability, split between two services, so the choice costs one lookup.
+ */
+export function popularityAlias(n: number, popularity: Popularity): Uint32Array | null {
   if (popularity.kind === 'uniform' || n === 0) return null;
-  const cdf = new Float64Array(n);
-  let acc = 0;
-  for (let k = 0; k < n; k++) cdf[k] = acc += 1 / (k + 1) ** popularity.s;
-  for (let k = 0; k < n; k++) cdf[k]! /= acc;
-  return cdf;
+  const q = new Float64Array(n);
+  let total = 0;
+  for (let k = 0; k < n; k++) total += q[k] = 1 / (k + 1) ** popularity.s;
+  for (let k = 0; k < n; k++) q[k] = (q[k]! / total) * n;
+  const table = new Uint32Array(2 * n);
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let k = n - 1; k >= 0; k--) (q[k]! < 1 ? small : large).push(k);
+  for (let k = 0; k < n; k++) table.set([0xffffffff, k], 2 * k); // all its own unless split below
+  while (small.length > 0 && large.length > 0) {
+    const lo = small.pop()!;
+    const hi = large.pop()!;
+    table.set([Math.min(0xffffffff, Math.round(q[lo]! * U32)), hi], 2 * lo);
+    q[hi] = q[hi]! + q[lo]! - 1;
+    (q[hi]! < 1 ? small : large).push(hi);
+  }
+  return table;
 }
 
 /** round(miss · 65536): a flow misses when the top 16 bits of its MISS_SPORT draw are below it. */
@@ -82,7 +99,8 @@ export function packetsInvLnQ(meanPackets: number): number {
 /** Everything the per-flow function needs, computed once. */
 export interface WorkloadPlan {
   readonly key: number;
-  readonly cdf: Float64Array | null;
+  /** popularityAlias: null for uniform. */
+  readonly alias: Uint32Array | null;
   readonly miss16: number;
   readonly clients: number;
   readonly rate: number;
@@ -94,7 +112,7 @@ export interface WorkloadPlan {
 export function workloadPlan(cluster: Cluster, o: WorkloadOptions): WorkloadPlan {
   return {
     key: streamKey(o.seed >>> 0, RandomDomain.WORKLOAD),
-    cdf: popularityCdf(cluster.services.length, o.popularity ?? { kind: 'uniform' }),
+    alias: popularityAlias(cluster.services.length, o.popularity ?? { kind: 'uniform' }),
     miss16: missThreshold16(o.miss ?? 0),
     clients: o.clients ?? 10000,
     rate: o.rate ?? 20000,
@@ -103,17 +121,10 @@ export function workloadPlan(cluster: Cluster, o: WorkloadOptions): WorkloadPlan
   };
 }
 
-function chooseService(r: number, n: number, cdf: Float64Array | null): number {
-  if (cdf === null) return Math.floor((r / U32) * n);
-  const u = r / U32;
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cdf[mid]! > u) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+function chooseService(a: number, n: number, alias: Uint32Array | null): number {
+  const j = Math.floor((a / U32) * n); // a·n < 2^53: exact
+  if (alias === null) return j;
+  return (Math.imul(a, n) >>> 0) < alias[2 * j]! ? j : alias[2 * j + 1]!;
 }
 
 /** i32.trunc_sat_f32_s: toward zero, NaN to 0, out of range to the nearest i32. */
@@ -137,7 +148,7 @@ export function workloadFlow(cluster: Cluster, p: WorkloadPlan, i: number): { fl
   const a = mix32((i ^ p.key) >>> 0);
   const word = (m: number): number => Math.imul(a, m) >>> 0;
   const isMiss = n === 0 || word(WorkloadWord.MISS) >>> 16 < p.miss16;
-  const service = isMiss ? -1 : chooseService(a, n, p.cdf);
+  const service = isMiss ? -1 : chooseService(a, n, p.alias);
   const svc = isMiss ? null : cluster.services[service]!;
   const client = Math.floor((word(WorkloadWord.CLIENT) / U32) * p.clients);
   const l = lnScaled62f(fround(fround((word(WorkloadWord.GAMMA_A) >>> 1) | 1) * fround((word(WorkloadWord.GAMMA_B) >>> 1) | 1)));

@@ -95,6 +95,20 @@ describe('WASM workload generator', () => {
     expect(lnScaled62f(2 ** 62)).toBe(0);
   });
 
+  it('draws zipf popularity with shares 1/(k+1)^s (the alias table)', () => {
+    for (const [services, exponent] of [[50, 1.1], [7, 0.6], [1, 1]] as const) {
+      const cluster = syntheticCluster({ services, seed: 2 });
+      const flows = syntheticFlows(cluster, 0, 100000, { seed: 8, popularity: { kind: 'zipf', s: exponent } });
+      const index = new Map(cluster.services.map((s, k) => [s.clusterIP, k]));
+      const counts = new Array<number>(services).fill(0);
+      for (const f of flows) counts[index.get(f.dst)!]!++;
+      const weights = counts.map((_, k) => 1 / (k + 1) ** exponent);
+      const total = weights.reduce((x, y) => x + y, 0);
+      if (services === 1) expect(counts).toEqual([100000]);
+      else expect(chiSquareSurvival(chiSquareStatistic(counts, weights.map((w) => w / total)), services - 1)).toBeGreaterThan(1e-4);
+    }
+  });
+
   // The draw words are one multiply apart (x = a·M): each field must still be uniform on its own
   // and show no dependence on any other field of the same flow.
   it('draws every field uniformly and independently of the others', () => {

@@ -34,7 +34,6 @@ const MISS_ROWS: u32 = 256; // a miss goes to MISS_BASE + (i & 0xff)
 const TCP: u32 = 6;
 const SPORT_BASE: u32 = 1024;
 const SPORT_SPAN: u32 = 64512;
-const TWO_POW_M32: f64 = 2.3283064365386963e-10; // 2^-32: scaling by it is exact
 const TWO_POW_M16: f64 = 1.52587890625e-5;
 const SPLIT_OFFSET: f32 = 0.99999994; // 1 − 2^−24: [1, 2) − it = (k + ½)/2^23, exact
 /** Filter pass of a sharded call: flow indices kept, then generated eight at a time. */
@@ -43,7 +42,8 @@ const kept = new StaticArray<u32>(<i32>SCRATCH + 8); // the tail reads up to 7 p
 
 let key: u32 = 0;
 let serviceCount: u32 = 0;
-let zipfCdf: usize = 0;
+/** popularityAlias of src/gen/flows.ts, [threshold, alias] per bucket, or 0 for uniform. */
+let zipfAlias: usize = 0;
 let missThreshold: u32 = 0;
 let clientCount: u32 = 1;
 let invRate: f64 = 1.0;
@@ -55,30 +55,25 @@ let packetScale: f32 = 0.0;
  */
 let rows: usize = 0;
 let rowsCapacity: u32 = 0;
-/** Zipf guide over 2^guideBits + 1 points: entry b is the service chosen at u = b/2^guideBits. */
-let guide: usize = 0;
-let guideBits: u32 = 0;
-let guideCapacity: u32 = 0;
 
 /**
  * Sets the workload. `ipPtr`/`portPtr`/`protoPtr` are u32 arrays of the services' ClusterIP, port
- * and protocol number; `cdfPtr` is the zipf CDF (f64 per service, host-computed) or 0 for uniform;
+ * and protocol number; `aliasPtr` is the zipf alias table (host-computed) or 0 for uniform;
  * `miss16` = round(miss·65536); `invLnQ` = 1/ln(1 − 1/meanPackets), or 0 for one packet per flow.
  */
 export function workloadConfigure(
-  streamKey: u32, services: u32, ipPtr: usize, portPtr: usize, protoPtr: usize, cdfPtr: usize,
+  streamKey: u32, services: u32, ipPtr: usize, portPtr: usize, protoPtr: usize, aliasPtr: usize,
   miss16: u32, clients: u32, flowRate: f64, duration: f64, packetsInvLnQ: f64,
 ): void {
   key = streamKey;
   serviceCount = services;
-  zipfCdf = cdfPtr;
+  zipfAlias = aliasPtr;
   missThreshold = services == 0 ? 0x10000 : miss16; // no service: every flow misses
   clientCount = clients;
   invRate = 1.0 / flowRate;
   meanDuration = duration;
   packetScale = <f32>packetsInvLnQ;
   packRows(ipPtr, portPtr, protoPtr);
-  if (cdfPtr != 0) buildGuide();
   if (ASC_FEATURE_SIMD) hoist();
 }
 
@@ -109,48 +104,18 @@ function storeRow(r: u32, ip: u32, port: u32, proto: u32): void {
   store<u32>(row, proto, 12);
 }
 
-/** Guide table over the zipf CDF, about two entries per service (at most 2^16). */
-function buildGuide(): void {
-  let bits: u32 = 4;
-  while (bits < 16 && (<u32>1 << bits) < 2 * serviceCount) bits++;
-  const size = (<u32>1 << bits) + 1;
-  if (size > guideCapacity) {
-    guide = heap.alloc(<usize>size << 2);
-    guideCapacity = size;
-  }
-  guideBits = bits;
-  const last = serviceCount - 1;
-  let k: u32 = 0;
-  for (let b: u32 = 0; b < size; b++) {
-    const u = <f64>b / <f64>(<u32>1 << bits);
-    while (k < last && load<f64>(zipfCdf + (<usize>k << 3)) <= u) k++;
-    store<u32>(guide + (<usize>b << 2), k);
-  }
-}
-
 // @ts-ignore: decorator
 @inline function mulHigh(r: u32, n: u32): u32 {
   return <u32>((<u64>r * <u64>n) >> 32);
 }
 
-/**
- * Smallest k with cdf[k] > a/2^32 (n − 1 if none), or the uniform choice. The guide narrows the
- * binary search to [guide[b], guide[b + 1]], b = the top guideBits of a: cdf[guide[b]−1] ≤ b/2^bits
- * ≤ a/2^32 < (b + 1)/2^bits < cdf[guide[b + 1]], so the answer is the same as over [0, n − 1].
- */
+/** Service of a flow with first draw a: bucket j = ⌊a·n/2^32⌋, or under zipf j or its alias. */
 // @ts-ignore: decorator
 @inline function chooseService(a: u32): u32 {
-  if (zipfCdf == 0) return mulHigh(a, serviceCount);
-  const u = <f64>a * TWO_POW_M32;
-  const g = guide + (<usize>(a >>> (32 - guideBits)) << 2);
-  let lo = load<u32>(g);
-  let hi = load<u32>(g, 4);
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (load<f64>(zipfCdf + (<usize>mid << 3)) > u) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+  const j = mulHigh(a, serviceCount);
+  if (zipfAlias == 0) return j;
+  const e = zipfAlias + (<usize>j << 3);
+  return a * serviceCount < load<u32>(e) ? j : load<u32>(e, 4);
 }
 
 /** Whether flow i (first draw a) belongs to `shard` of `shards` (hit: by service, miss: by i). */
@@ -232,14 +197,15 @@ function buildGuide(): void {
 /** Bytes 0…16 of lanes 0 … n−1: row (misses take row n + (i & 0xff)) plus [client, 0, sport − SPORT_BASE, 0]. */
 // @ts-ignore: decorator
 @inline function storeHeads(f: usize, idx: v128, a: v128, n: u32, zipf: bool, misses: bool, k: usize): void {
-  let s: v128;
+  const p01 = i64x2.extmul_low_i32x4_u(a, v128.load(k, H_SERVICES));
+  const p23 = i64x2.extmul_high_i32x4_u(a, v128.load(k, H_SERVICES));
+  let s = i32x4.shuffle(p01, p23, 1, 3, 5, 7); // bucket ⌊a·n/2^32⌋
   if (zipf) {
-    s = i32x4.splat(chooseService(i32x4.extract_lane(a, 0)));
-    s = i32x4.replace_lane(s, 1, chooseService(i32x4.extract_lane(a, 1)));
-    s = i32x4.replace_lane(s, 2, chooseService(i32x4.extract_lane(a, 2)));
-    s = i32x4.replace_lane(s, 3, chooseService(i32x4.extract_lane(a, 3)));
-  } else {
-    s = mulHighx4(a, v128.load(k, H_SERVICES));
+    v128.store(k, i32x4.add(i32x4.shl(s, 3), v128.load(k, H_ALIAS)), K_ROW_SLOT);
+    const e01 = v128.load64_lane(load<u32>(k, K_ROW_SLOT + 4), v128.load64_zero(load<u32>(k, K_ROW_SLOT)), 1);
+    const e23 = v128.load64_lane(load<u32>(k, K_ROW_SLOT + 12), v128.load64_zero(load<u32>(k, K_ROW_SLOT + 8)), 1);
+    const own = i32x4.lt_u(i32x4.shuffle(p01, p23, 0, 2, 4, 6), i32x4.shuffle(e01, e23, 0, 2, 4, 6));
+    s = v128.bitselect(s, i32x4.shuffle(e01, e23, 1, 3, 5, 7), own);
   }
   if (misses) {
     const miss = i32x4.lt_s(i32x4.shr_u(i32x4.mul(a, v128.load(k, K_M_MISS)), 16), v128.load(k, H_MISS));
@@ -341,6 +307,7 @@ const H_ROWS: usize = 64;
 const H_START_SCALE: usize = 80;
 const H_NEG_MEAN: usize = 96;
 const H_PACKET_SCALE: usize = 112;
+const H_ALIAS: usize = 576;
 const K_MIX1: usize = 128;
 const K_MIX2: usize = 144;
 const K_M_CLIENT: usize = 160;
@@ -368,7 +335,7 @@ const K_LN2: usize = 496;
 const K_FOUR: usize = 512;
 const K_LOG_SLOTS: usize = 528; // two v128, written and never read
 const K_ROW_SLOT: usize = 560;
-const hoisted = changetype<usize>(new StaticArray<u64>(72));
+const hoisted = changetype<usize>(new StaticArray<u64>(74));
 
 function hoist(): void {
   const k = hoisted;
@@ -380,6 +347,7 @@ function hoist(): void {
   v128.store(k, f64x2.splat(invRate * TWO_POW_M16), H_START_SCALE);
   v128.store(k, f64x2.splat(-meanDuration), H_NEG_MEAN);
   v128.store(k, f32x4.splat(packetScale), H_PACKET_SCALE);
+  v128.store(k, i32x4.splat(<u32>zipfAlias), H_ALIAS);
   v128.store(k, i32x4.splat(0x7feb352d), K_MIX1);
   v128.store(k, i32x4.splat(0x846ca68b), K_MIX2);
   v128.store(k, i32x4.splat(M_CLIENT), K_M_CLIENT);
@@ -444,7 +412,7 @@ function runListed<P, M>(list: usize, m: u32, out: usize): void {
 /** The last n < 8 flows: lanes of x, then of y. */
 function runTail(x: v128, y: v128, f: usize, n: u32): void {
   if (n >= 4) {
-    if (zipfCdf != 0) flowRecords4(x, f, 4, true, hoisted);
+    if (zipfAlias != 0) flowRecords4(x, f, 4, true, hoisted);
     else flowRecords4(x, f, 4, false, hoisted);
     if (n > 4) runTail4(y, f + 4 * FLOW_STRIDE, n - 4);
   } else {
@@ -455,7 +423,7 @@ function runTail(x: v128, y: v128, f: usize, n: u32): void {
 /** The last n < 4 flows: lanes of idx. */
 function runTail4(idx: v128, f: usize, n: u32): void {
   const k = hoisted;
-  if (zipfCdf != 0) {
+  if (zipfAlias != 0) {
     if (n == 1) flowRecords4(idx, f, 1, true, k);
     else if (n == 2) flowRecords4(idx, f, 2, true, k);
     else flowRecords4(idx, f, 3, true, k);
@@ -476,7 +444,7 @@ export function workloadGenerate(first: u32, count: u32, shard: u32, shards: u32
   let written: u32 = 0;
   if (ASC_FEATURE_SIMD) {
     if (shards <= 1) {
-      if (zipfCdf != 0) {
+      if (zipfAlias != 0) {
         if (missThreshold != 0) runAll<Zipf, Misses>(first, count, out);
         else runAll<Zipf, NoMisses>(first, count, out);
       } else if (missThreshold != 0) runAll<Uniform, Misses>(first, count, out);
@@ -492,7 +460,7 @@ export function workloadGenerate(first: u32, count: u32, shard: u32, shards: u32
         m += <u32>inShard(i, mix32(i ^ key), shard, shards);
       }
       const at = out + <usize>written * FLOW_STRIDE;
-      if (zipfCdf != 0) {
+      if (zipfAlias != 0) {
         if (missThreshold != 0) runListed<Zipf, Misses>(list, m, at);
         else runListed<Zipf, NoMisses>(list, m, at);
       } else if (missThreshold != 0) runListed<Uniform, Misses>(list, m, at);
