@@ -1,7 +1,7 @@
 // Synthetic workload (SPEC 2.2) generated inside WASM, straight into Flow records: flow i is a
 // pure function of (seed, i), so a shard generates exactly its own flows with no shared state.
 // Bit-identical to src/gen/flows.ts (the reference), draw word by draw word. The SIMD build
-// makes four flows per step, one per i32x4 lane; the scalar build one at a time.
+// makes eight flows per step, two groups of four i32x4 lanes; the scalar build one at a time.
 //
 // Draw words of flow i: a = mix32(i ^ key), x_j = a·M_j mod 2^32 (j = 1…7). Only the top bits of
 // an x_j are used (a product's low bits depend on a's low bits alone); the multipliers were chosen
