@@ -43,6 +43,17 @@ describe('WASM workload generator', () => {
     expect(rows).toEqual(syntheticFlows(cluster, first, 500, o, shard, shards).map(asRow));
   });
 
+  it('writes batches of every length up to three vector steps (the tails) as the reference does', () => {
+    for (const o of [{ seed: 5 }, { seed: 6, miss: 0.3, popularity: { kind: 'zipf', s: 1.2 } }] satisfies WorkloadOptions[]) {
+      for (let count = 0; count <= 36; count++) {
+        for (const shards of [1, 2]) {
+          const { cluster, rows } = wasmFlows('simd', 37, o, 1000 + count, count, count % shards, shards);
+          expect(rows).toEqual(syntheticFlows(cluster, 1000 + count, count, o, count % shards, shards).map(asRow));
+        }
+      }
+    }
+  });
+
   it('partitions flows: the shards of a split together hold every flow exactly once', () => {
     const o: WorkloadOptions = { seed: 3, miss: 0.05 };
     const all = [0, 1, 2].flatMap((s) => wasmFlows('scalar', 100, o, 0, 3000, s, 3).rows.map((r) => r[0]));
