@@ -1,6 +1,6 @@
 // Micro-benchmark: cost of the WASM workload generator per flow (issue 4 goal: ≤ 5 ns), beside the
 // TypeScript reference generator, uniform and zipf popularity, one shard and a 1/3 shard filter,
-// SIMD build (four flows per step) and the scalar build.
+// SIMD build (twelve flows per step) and the scalar build.
 
 import { Bench } from 'tinybench';
 import { instantiate } from '../src/wasm/loader.js';

@@ -5,7 +5,7 @@
 import { PROTOCOL_NUMBER, type Cluster, type Protocol } from '../model/cluster.js';
 import type { Flow } from '../model/flow.js';
 import { mix32, RandomDomain, streamKey } from './counter-random.js';
-import { lnFraction, lnScaled62 } from './detln.js';
+import { lnFraction, lnScaled62f } from './detln.js';
 
 /** Which service a flow targets: uniform, or Zipf with exponent s over services in cluster order. */
 export type Popularity = { readonly kind: 'uniform' } | { readonly kind: 'zipf'; readonly s: number };
@@ -40,24 +40,50 @@ export const MAX_CLIENTS = 6 * 65536;
 export const MISS_BASE = 0xcb007100;
 
 /**
- * Draw words of one flow: a = mix32(i ^ key) and w_j = mix32(a + j·GOLDEN). Both generators use
- * exactly these: a picks the service; w1 the client; w2 the miss test (top 16 bits) and source port
- * (low 16); w3 the arrival fraction (low 16) and the split V (top 16); w4 and w5 a Gamma(2) draw.
+ * Draw words of one flow: a = mix32(i ^ key) and x = a·M mod 2^32 for each multiplier M here (only
+ * an x's top bits are used; see wasm/assembly/workload/generate.ts for how the multipliers were
+ * chosen). a picks the service; the others are named by what they draw. Both generators use
+ * exactly these.
  */
-export const WorkloadDraw = { CLIENT: 1, MISS_SPORT: 2, ARRIVAL_SPLIT: 3, GAMMA_A: 4, GAMMA_B: 5 } as const;
+export const WorkloadWord = {
+  CLIENT: 0xa0e08f79,
+  MISS: 0x295f84db,
+  SPORT: 0xa5deb959,
+  ARRIVAL: 0xd2270129,
+  SPLIT: 0x0120d6c7,
+  GAMMA_A: 0xe09985fd,
+  GAMMA_B: 0xae19187f,
+} as const;
 
 const U32 = 2 ** 32;
-const GOLDEN = 0x9e3779b9;
-const TWO_POW_M17 = 2 ** -17;
+const TWO_POW_M23 = 2 ** -23;
+const fround = Math.fround;
 
-/** The zipf CDF over n services (host-computed once, shared with WASM), or null for uniform. */
-export function popularityCdf(n: number, popularity: Popularity): Float64Array | null {
+/**
+ * Walker's alias table for zipf popularity over n services (host-computed once, shared with WASM),
+ * or null for uniform: pairs [threshold, alias] per bucket j. A flow with draw a takes bucket
+ * j = ⌊a·n/2^32⌋ and, with r = a·n mod 2^32, service j when r < threshold, else alias. Each bucket
+ * holds 1/n of the probability, split between two services, so the choice costs one lookup.
+ */
+export function popularityAlias(n: number, popularity: Popularity): Uint32Array | null {
   if (popularity.kind === 'uniform' || n === 0) return null;
-  const cdf = new Float64Array(n);
-  let acc = 0;
-  for (let k = 0; k < n; k++) cdf[k] = acc += 1 / (k + 1) ** popularity.s;
-  for (let k = 0; k < n; k++) cdf[k]! /= acc;
-  return cdf;
+  const q = new Float64Array(n);
+  let total = 0;
+  for (let k = 0; k < n; k++) total += q[k] = 1 / (k + 1) ** popularity.s;
+  for (let k = 0; k < n; k++) q[k] = (q[k]! / total) * n;
+  const table = new Uint32Array(2 * n);
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let k = n - 1; k >= 0; k--) (q[k]! < 1 ? small : large).push(k);
+  for (let k = 0; k < n; k++) table.set([0xffffffff, k], 2 * k); // all its own unless split below
+  while (small.length > 0 && large.length > 0) {
+    const lo = small.pop()!;
+    const hi = large.pop()!;
+    table.set([Math.min(0xffffffff, Math.round(q[lo]! * U32)), hi], 2 * lo);
+    q[hi] = q[hi]! + q[lo]! - 1;
+    (q[hi]! < 1 ? small : large).push(hi);
+  }
+  return table;
 }
 
 /** round(miss · 65536): a flow misses when the top 16 bits of its MISS_SPORT draw are below it. */
@@ -73,7 +99,8 @@ export function packetsInvLnQ(meanPackets: number): number {
 /** Everything the per-flow function needs, computed once. */
 export interface WorkloadPlan {
   readonly key: number;
-  readonly cdf: Float64Array | null;
+  /** popularityAlias: null for uniform. */
+  readonly alias: Uint32Array | null;
   readonly miss16: number;
   readonly clients: number;
   readonly rate: number;
@@ -85,7 +112,7 @@ export interface WorkloadPlan {
 export function workloadPlan(cluster: Cluster, o: WorkloadOptions): WorkloadPlan {
   return {
     key: streamKey(o.seed >>> 0, RandomDomain.WORKLOAD),
-    cdf: popularityCdf(cluster.services.length, o.popularity ?? { kind: 'uniform' }),
+    alias: popularityAlias(cluster.services.length, o.popularity ?? { kind: 'uniform' }),
     miss16: missThreshold16(o.miss ?? 0),
     clients: o.clients ?? 10000,
     rate: o.rate ?? 20000,
@@ -94,53 +121,52 @@ export function workloadPlan(cluster: Cluster, o: WorkloadOptions): WorkloadPlan
   };
 }
 
-function chooseService(r: number, n: number, cdf: Float64Array | null): number {
-  if (cdf === null) return Math.floor((r / U32) * n);
-  const u = r / U32;
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cdf[mid]! > u) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+function chooseService(a: number, n: number, alias: Uint32Array | null): number {
+  const j = Math.floor((a / U32) * n); // a·n < 2^53: exact
+  if (alias === null) return j;
+  return (Math.imul(a, n) >>> 0) < alias[2 * j]! ? j : alias[2 * j + 1]!;
+}
+
+/** i32.trunc_sat_f32_s: toward zero, NaN to 0, out of range to the nearest i32. */
+function truncSatI32(y: number): number {
+  if (Number.isNaN(y)) return 0;
+  return Math.max(-2147483648, Math.min(2147483647, Math.trunc(y)));
 }
 
 /**
  * Flow i of the workload and the index of its service (−1 for a miss).
  *
- * Duration and packets come from one logarithm: G = −ln(u4·u5) is Gamma(2) for independent
- * uniforms u4, u5 (31 bits each, odd numerators: never 0), and for V uniform and independent of G, G·V and G·(1 − V) are independent
- * Exp(1) draws (the beta–gamma algebra: a Gamma(2) split at a uniform point). Duration is
- * mean·G·V (exponential); packets are 1 + ⌊G(1 − V)/−ln q⌋, q = 1 − 1/mean (geometric, mean ≥ 1).
+ * Duration and packets come from one logarithm: G = −ln(u6·u7) is Gamma(2) for independent
+ * uniforms u6, u7 (31 bits each, odd numerators: never 0; product and logarithm in f32), and for
+ * V uniform and independent of G, G·V and G·(1 − V) are independent Exp(1) draws (the
+ * beta–gamma algebra: a Gamma(2) split at a uniform point). Duration is mean·G·V (exponential);
+ * packets are 1 + ⌊G(1 − V)/−ln q⌋, q = 1 − 1/mean (geometric, mean ≥ 1). V = (k + ½)/2^23 for a
+ * 23-bit k, so neither part is ever exactly 0 or G.
  */
 export function workloadFlow(cluster: Cluster, p: WorkloadPlan, i: number): { flow: WorkloadFlow; service: number } {
   const n = cluster.services.length;
   const a = mix32((i ^ p.key) >>> 0);
-  const draw = (word: number): number => mix32((a + Math.imul(word, GOLDEN)) >>> 0);
-  const ms = draw(WorkloadDraw.MISS_SPORT);
-  const isMiss = n === 0 || ms >>> 16 < p.miss16;
-  const service = isMiss ? -1 : chooseService(a, n, p.cdf);
+  const word = (m: number): number => Math.imul(a, m) >>> 0;
+  const isMiss = n === 0 || word(WorkloadWord.MISS) >>> 16 < p.miss16;
+  const service = isMiss ? -1 : chooseService(a, n, p.alias);
   const svc = isMiss ? null : cluster.services[service]!;
-  const client = Math.floor((draw(WorkloadDraw.CLIENT) / U32) * p.clients);
-  const w3 = draw(WorkloadDraw.ARRIVAL_SPLIT);
-  const g = -lnScaled62(((draw(WorkloadDraw.GAMMA_A) >>> 1) | 1) * ((draw(WorkloadDraw.GAMMA_B) >>> 1) | 1));
-  const e1 = g * (((w3 >>> 15) | 1) * TWO_POW_M17);
-  const extra = Math.min((g - e1) * -p.invLnQ, 2147483646);
+  const client = Math.floor((word(WorkloadWord.CLIENT) / U32) * p.clients);
+  const l = lnScaled62f(fround(fround((word(WorkloadWord.GAMMA_A) >>> 1) | 1) * fround((word(WorkloadWord.GAMMA_B) >>> 1) | 1)));
+  const v = ((word(WorkloadWord.SPLIT) >>> 9) + 0.5) * TWO_POW_M23; // exact in f32
+  const e1 = fround(l * v); // −G·V
   const proto: Protocol = svc === null ? 'tcp' : svc.protocol;
   return {
     service,
     flow: {
       index: i,
-      start: (i + (w3 & 0xffff) / 65536) * (1 / p.rate),
+      start: (i + (word(WorkloadWord.ARRIVAL) >>> 16) / 65536) * (1 / p.rate),
       src: (CLIENT_BASE + client) >>> 0,
-      sport: 1024 + ((ms & 0xffff) % 64512),
+      sport: 1024 + ((word(WorkloadWord.SPORT) >>> 16) % 64512),
       dst: svc === null ? (MISS_BASE + (i & 0xff)) >>> 0 : svc.clusterIP,
       dport: svc === null ? 80 : svc.port,
       proto,
-      duration: e1 * p.duration,
-      packets: 1 + Math.trunc(extra),
+      duration: e1 * -p.duration,
+      packets: truncSatI32(fround(fround(fround(l - e1) * fround(p.invLnQ)) + 1)),
     },
   };
 }

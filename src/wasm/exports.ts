@@ -11,7 +11,7 @@ export interface KpbenchExports {
   layoutFlowStride(): number;
   layoutResultStride(): number;
   /** Sets the synthetic workload (see wasm/assembly/workload/generate.ts). */
-  workloadConfigure(key: number, services: number, ipPtr: number, portPtr: number, protoPtr: number, cdfPtr: number,
+  workloadConfigure(key: number, services: number, ipPtr: number, portPtr: number, protoPtr: number, aliasPtr: number,
     miss16: number, clients: number, rate: number, duration: number, invLnQ: number): void;
   /** Writes one shard's flows of a range as Flow records; returns how many. */
   workloadGenerate(first: number, count: number, shard: number, shards: number, outPtr: number): number;

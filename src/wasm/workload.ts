@@ -1,4 +1,4 @@
-// Host side of the WASM workload generator: lays the service table (and zipf CDF) into the
+// Host side of the WASM workload generator: lays the service table (and zipf alias table) into the
 // instance's arena once, then each call fills a Flow batch in WASM memory.
 
 import { PROTOCOL_NUMBER, type Cluster } from '../model/cluster.js';
@@ -18,15 +18,15 @@ export class WasmWorkload {
     const ip = x.alloc(words * 4);
     const port = x.alloc(words * 4);
     const proto = x.alloc(words * 4);
-    const cdf = plan.cdf === null ? 0 : x.alloc(n * 8);
+    const alias = plan.alias === null ? 0 : x.alloc(n * 8);
     const u32 = new Uint32Array(x.memory.buffer);
     cluster.services.forEach((s, i) => {
       u32[(ip >>> 2) + i] = s.clusterIP;
       u32[(port >>> 2) + i] = s.port;
       u32[(proto >>> 2) + i] = PROTOCOL_NUMBER[s.protocol];
     });
-    if (plan.cdf !== null) new Float64Array(x.memory.buffer, cdf, n).set(plan.cdf);
-    x.workloadConfigure(plan.key, n, ip, port, proto, cdf, plan.miss16, plan.clients, plan.rate, plan.duration, plan.invLnQ);
+    if (plan.alias !== null) new Uint32Array(x.memory.buffer, alias, 2 * n).set(plan.alias);
+    x.workloadConfigure(plan.key, n, ip, port, proto, alias, plan.miss16, plan.clients, plan.rate, plan.duration, plan.invLnQ);
   }
 
   /**

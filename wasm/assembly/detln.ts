@@ -1,72 +1,33 @@
 // A natural logarithm that is bit-identical in WASM and in the TypeScript mirror (src/gen/detln.ts):
 // Math.log differs between V8 and AssemblyScript's libm in the last place, and durations feed
-// IPVS expiry, so the workload must not depend on either. Table of ln(1 + k/256), built at start
-// with the same atanh series on both sides; per call: exponent and top mantissa byte from the f64
-// bits, one table entry, a quartic. Every step is exact except the last few IEEE operations,
-// which both sides perform in the same order.
+// IPVS expiry, so the workload must not depend on either. Single precision: its error (a few
+// units in the last place, about 3e-7 relative) is far below the 2^−23 resolution of the split
+// draw it is multiplied by, and f32x4 takes four lanes per vector operation. No table, so the
+// vector version needs no per-lane gathers. Every step is an IEEE f32 operation that the mirror
+// repeats in the same order with Math.fround.
 
-const LN2: f64 = 0.6931471805599453;
-const TABLE_BITS: u32 = 8;
-const TABLE_SIZE: i32 = 1 << TABLE_BITS;
-
-const lnC = new StaticArray<f64>(TABLE_SIZE);
-const invC = new StaticArray<f64>(TABLE_SIZE);
-/** (1/c, ln c) pairs, c = 1 + k/256: one 16-byte load per lane in the vector log. */
-const pairs = new StaticArray<f64>(2 * TABLE_SIZE);
-
-/** ln(c) for c in [1, 2) by 2·atanh((c−1)/(c+1)), summed to s^31 (error below 1e-16). */
-function seriesLn(c: f64): f64 {
-  const s = (c - 1.0) / (c + 1.0);
-  const s2 = s * s;
-  let term = s;
-  let sum = s;
-  for (let j = 1; j <= 15; j++) {
-    term *= s2;
-    sum += term / <f64>(2 * j + 1);
-  }
-  return 2.0 * sum;
-}
-
-for (let k = 0; k < TABLE_SIZE; k++) {
-  const c = 1.0 + <f64>k / 256.0;
-  unchecked((lnC[k] = seriesLn(c)));
-  unchecked((invC[k] = 1.0 / c));
-  unchecked((pairs[2 * k] = invC[k]));
-  unchecked((pairs[2 * k + 1] = lnC[k]));
-}
-
-/** Address of the (1/c, ln c) pair table for vector code; entry k at `+ (k << 4)`. */
-export const LN_PAIRS: usize = changetype<usize>(pairs);
-
-/** ln(1 + d) for 0 ≤ d < 1/256: truncation error below d^5/5 < 2e-13. */
-// @ts-ignore: decorator
-@inline export function ln1pSmall(d: f64): f64 {
-  return d * (1.0 - d * (0.5 - d * (0.3333333333333333 - d * 0.25)));
-}
+/** Bits of x·2^−62 − bits of √½: the exponent field then counts from √½, not from 1. */
+export const LN62_BIAS: u32 = 0x5e3504f3;
+/** Bits of √½ (rounded down): the reduced argument m lies in [√½, √2). */
+export const LN62_MID: u32 = 0x3f3504f3;
+export const LN2F: f32 = 0.6931471824645996;
+/** ln m = 2·atanh(s), s = (m − 1)/(m + 1): s·(2 + z·(C3 + z·(C5 + z·C7))), z = s², minimax on |s| ≤ 0.1716. */
+export const LN_C3: f32 = 0.6666677594184875;
+export const LN_C5: f32 = 0.39977535605430603;
+export const LN_C7: f32 = 0.29871875047683716;
 
 /**
- * ln(x · 2^−62) for 1 ≤ x < 2^62 (x = m·2^e, m = c + f with c = 1 + k/256):
- * (e − 62)·ln 2 + ln c + ln(1 + f/c). The product of two 31-bit draws scaled by 2^−62 is a product
- * of two uniforms, whose −ln is Gamma(2)-distributed (src/gen/flows.ts).
+ * ln(x · 2^−62) for 1 ≤ x ≤ 2^62: x·2^−62 = m·2^e with m in [√½, √2), then e·ln 2 + ln m. The
+ * product of two 31-bit draws scaled by 2^−62 is a product of two uniforms, whose −ln is
+ * Gamma(2)-distributed (src/gen/flows.ts).
  */
 // @ts-ignore: decorator
-@inline export function lnScaled62(x: f64): f64 {
-  const bits = reinterpret<u64>(x);
-  const e = <i32>(bits >>> 52) - 1085; // 1023 bias + 62
-  const k = <i32>(bits >>> 44) & 0xff;
-  const f = <f64>(<i64>(bits & 0xfffffffffff)) * 2.220446049250313e-16; // 2^−52: exact
-  return <f64>e * LN2 + unchecked(lnC[k]) + ln1pSmall(f * unchecked(invC[k]));
-}
-
-/** ln(x) for 0 < x < 1 (configuration only, not the hot path). */
-export function lnFraction(x: f64): f64 {
-  let e = 0;
-  while (x < 1.0) {
-    x *= 2.0;
-    e--;
-  }
-  const k = <i32>Math.floor((x - 1.0) * 256.0);
-  const c = 1.0 + <f64>k / 256.0;
-  const d = (x - c) * unchecked(invC[k]);
-  return <f64>e * LN2 + unchecked(lnC[k]) + ln1pSmall(d);
+@inline export function lnScaled62f(x: f32): f32 {
+  const t = reinterpret<u32>(x) - LN62_BIAS;
+  const m = reinterpret<f32>((t & 0x7fffff) + LN62_MID);
+  const s = (m - 1.0) / (m + 1.0); // m − 1 is exact
+  const z = s * s;
+  // Estrin's order: the two halves of the polynomial do not wait for each other.
+  const q: f32 = (2.0 + z * LN_C3) + (z * z) * (LN_C5 + z * LN_C7);
+  return <f32>(<i32>t >> 23) * LN2F + s * q;
 }
