@@ -17,6 +17,8 @@
 //   established one index lookup per packet, on the flows of the batch just decided (hits)
 // The variants that skip connections run on the batch FULL decides next, so every batch opens its
 // connections and the live count holds (printed: lowest seen … at the end).
+// From 16,384 services (sortMinServices) the one-scheduler clusters here decide each batch in
+// service order (wasm/assembly/ipvs/dispatch.ts runSorted) when the scheduler never reads the counts.
 
 import { execSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
