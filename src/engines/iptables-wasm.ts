@@ -5,22 +5,10 @@ import type { Decision, Flow } from '../model/flow.js';
 import { packRuleset } from '../iptables/pack.js';
 import { IMAGE_ALIGN } from '../iptables/pack-layout.js';
 import type { Ruleset } from '../iptables/ruleset.js';
-import type { KpbenchExports } from '../wasm/exports.js';
+import type { IptablesExports, KpbenchExports } from '../wasm/exports.js';
 import { instantiate, type WasmBuild } from '../wasm/loader.js';
 import { allocateBatch, readResults, writeFlows, type FlowBatch, type RawDecision } from './flow-batch.js';
 import type { BatchEngine, DecisionEngine } from './engine.js';
-
-/** The iptables part of the WASM export surface (wasm/assembly/iptables/api.ts). */
-export interface IptablesExports {
-  /** Loads a packed image (src/iptables/pack.ts) at `image`; OK (0) or a negative status. */
-  iptablesLoad(image: number, seed: number): number;
-  /** Decides `count` flow records; the count, or a negative status. */
-  iptablesDecideBatch(flowsPtr: number, count: number, resultsPtr: number): number;
-  /** Rules evaluated by the last batch, all flows together. */
-  iptablesBatchRules(): number;
-  /** A layout constant by id (see pack-layout.ts LAYOUT_CONSTANT_IDS), -1 when unknown. */
-  iptablesLayoutConstant(id: number): number;
-}
 
 /** Options of {@link IptablesWasmEngine}. */
 export interface IptablesWasmOptions {
@@ -54,8 +42,7 @@ export class IptablesWasmEngine implements DecisionEngine, BatchEngine {
   constructor(ruleset: Ruleset | Uint8Array, options: IptablesWasmOptions) {
     this.label = `iptables/wasm-${options.build}`;
     this.batchSize = options.batchSize ?? 4096;
-    this.#x = (options.module === undefined ? instantiate(options.build) : instantiate(options.build, options.module)) as KpbenchExports &
-      IptablesExports;
+    this.#x = options.module === undefined ? instantiate(options.build) : instantiate(options.build, options.module);
     const bytes = ruleset instanceof Uint8Array ? ruleset : packRuleset(ruleset).bytes;
     // Rule records are cache lines only if the image starts on one.
     const image = alignUp(this.#x.alloc(bytes.byteLength + IMAGE_ALIGN), IMAGE_ALIGN);

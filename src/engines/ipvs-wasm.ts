@@ -5,12 +5,11 @@
 
 import { KpbenchError } from '../errors.js';
 import { buildVirtualServices, protoNumber, type VirtualService } from '../ipvs/build.js';
-import type { IpvsExports } from '../ipvs/exports.js';
 import type { Cluster, SchedulerName } from '../model/cluster.js';
 import type { Decision, Flow } from '../model/flow.js';
 import { instantiate, type WasmBuild } from '../wasm/loader.js';
 import { FLOW_START, FLOW_STRIDE } from '../wasm/layout.js';
-import type { KpbenchExports } from '../wasm/exports.js';
+import type { IpvsExports, KpbenchExports } from '../wasm/exports.js';
 import type { BatchEngine, DecisionEngine } from './engine.js';
 import { allocateBatch, readResults, writeFlows, type FlowBatch, type RawDecision } from './flow-batch.js';
 
@@ -107,7 +106,7 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
     this.label = `ipvs:${scheduler}/wasm-${options.build}`;
     this.services = buildVirtualServices(cluster, { scheduler });
     this.batchCapacity = options.batchSize ?? 4096;
-    this.#x = (options.module === undefined ? instantiate(options.build) : instantiate(options.build, options.module)) as IpvsExports & KpbenchExports;
+    this.#x = options.module === undefined ? instantiate(options.build) : instantiate(options.build, options.module);
     const x = this.#x;
     const dests = this.services.reduce((a, vs) => a + vs.destinations.length, 0);
     const wheel = options.wheel ?? { tickBits: 0, slotBits: 9 };

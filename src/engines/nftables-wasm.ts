@@ -3,21 +3,12 @@
 
 import { streamKey, RandomDomain } from '../gen/counter-random.js';
 import type { Cluster } from '../model/cluster.js';
-import type { KpbenchExports } from '../wasm/exports.js';
+import type { NftablesExports } from '../wasm/exports.js';
 import { instantiate, type WasmBuild } from '../wasm/loader.js';
 import { BatchWasmEngine } from './batch-engine.js';
 import { KpbenchError } from '../errors.js';
 import { copyIn } from './flow-batch.js';
 import { encodeServiceImage } from './service-image.js';
-
-/** The nftables entry points of the WASM core (wasm/assembly/nftables/api.ts). */
-export interface NftablesExports extends KpbenchExports {
-  nftLoad(services: number, serviceCount: number, endpoints: number, nodeIps: number, nodeIpCount: number, decisionKey: number): number;
-  nftDecideBatch(flows: number, count: number, results: number): number;
-  nftReset(): number;
-  serviceImageServiceStride(): number;
-  serviceImageEndpointStride(): number;
-}
 
 /** Options of the nftables WASM engine. */
 export interface NftablesWasmOptions {
@@ -40,7 +31,7 @@ export class NftablesWasmEngine extends BatchWasmEngine {
 
   /** @throws {KpbenchError} KPB_ERR_INTERNAL if the module rejects the image. */
   constructor(cluster: Cluster, o: NftablesWasmOptions) {
-    const x = (o.module === undefined ? instantiate(o.build) : instantiate(o.build, o.module)) as NftablesExports;
+    const x = o.module === undefined ? instantiate(o.build) : instantiate(o.build, o.module);
     super(x, o.batchSize);
     this.#nft = x;
     this.label = `nftables/wasm-${o.build}`;

@@ -2,19 +2,12 @@
 // loaded once, flows are decided in batches.
 
 import type { Cluster } from '../model/cluster.js';
-import type { KpbenchExports } from '../wasm/exports.js';
+import type { UserspaceExports } from '../wasm/exports.js';
 import { instantiate, type WasmBuild } from '../wasm/loader.js';
 import { BatchWasmEngine } from './batch-engine.js';
 import { KpbenchError } from '../errors.js';
 import { copyIn } from './flow-batch.js';
 import { encodeServiceImage } from './service-image.js';
-
-/** The userspace entry points of the WASM core (wasm/assembly/userspace/api.ts). */
-export interface UserspaceExports extends KpbenchExports {
-  usLoad(services: number, serviceCount: number, endpoints: number, nodeIps: number, nodeIpCount: number): number;
-  usDecideBatch(flows: number, count: number, results: number): number;
-  usReset(): number;
-}
 
 /** Options of the userspace WASM engine. */
 export interface UserspaceWasmOptions {
@@ -35,7 +28,7 @@ export class UserspaceWasmEngine extends BatchWasmEngine {
 
   /** @throws {KpbenchError} KPB_ERR_INTERNAL if the module rejects the image. */
   constructor(cluster: Cluster, o: UserspaceWasmOptions) {
-    const x = (o.module === undefined ? instantiate(o.build) : instantiate(o.build, o.module)) as UserspaceExports;
+    const x = o.module === undefined ? instantiate(o.build) : instantiate(o.build, o.module);
     super(x, o.batchSize);
     this.#us = x;
     this.label = `userspace/wasm-${o.build}`;

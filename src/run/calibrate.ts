@@ -2,6 +2,7 @@
 // (wasm/assembly/calibrate/) between shard results, so its samples see the same machine, clock
 // and load as the cases. Timed figures divided by it compare across runs and runners.
 
+import type { CalibrationExports } from '../wasm/exports.js';
 import { instantiate, type WasmBuild } from '../wasm/loader.js';
 
 /** Names the kernel and its unit; runs with a different kernel cannot be normalised alike. */
@@ -26,12 +27,6 @@ export interface Calibration {
   readonly samples: readonly number[];
 }
 
-/** The calibration exports of the WASM core (wasm/assembly/calibrate/api.ts). */
-interface CalibrationExports {
-  calibrateWords(): number;
-  calibrateRun(passes: number, seed: number): number;
-}
-
 /** Takes calibration samples in this thread, one fresh WASM instance for the whole run. */
 export class Calibrator {
   readonly #x: CalibrationExports;
@@ -41,11 +36,12 @@ export class Calibrator {
 
   /** @throws {Error} when the WASM build predates the calibration kernel (rebuild with `npm run build`) */
   constructor(build: WasmBuild) {
-    const x = instantiate(build) as unknown as Partial<CalibrationExports>;
+    const x = instantiate(build);
+    // The type describes this source's core; the build/ on disk may predate the kernel.
     if (typeof x.calibrateRun !== 'function' || typeof x.calibrateWords !== 'function') {
       throw new Error('kpbench: the WASM core has no calibration kernel; run `npm run build` to rebuild it');
     }
-    this.#x = x as CalibrationExports;
+    this.#x = x;
     this.#units = this.#x.calibrateWords() * PASSES_PER_SAMPLE;
     this.#x.calibrateRun(PASSES_PER_SAMPLE, 0); // fills the buffer and lets V8 tier the kernel up
   }

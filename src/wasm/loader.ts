@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KpbenchExports } from './exports.js';
+import type { KpbenchExports, WasmExports } from './exports.js';
 import { KpbenchError } from '../errors.js';
 import { packageRoot } from './package-root.js';
 
@@ -48,7 +48,7 @@ export function defaultBuild(): WasmBuild {
 }
 
 /** A new instance of one build, from a module compiled once (here or received from another thread). */
-export function instantiate(build: WasmBuild, module: WebAssembly.Module = wasmModule(build)): KpbenchExports {
+export function instantiate(build: WasmBuild, module: WebAssembly.Module = wasmModule(build)): WasmExports {
   let memory: WebAssembly.Memory | null = null;
   const readString = (ptr: number): string => {
     if (memory === null || ptr === 0) return '';
@@ -62,7 +62,7 @@ export function instantiate(build: WasmBuild, module: WebAssembly.Module = wasmM
       },
     },
   });
-  const raw = instance.exports as unknown as KpbenchExports;
+  const raw = instance.exports as unknown as WasmExports;
   memory = raw.memory;
   return { ...raw, alloc: guardedAlloc(raw) };
 }

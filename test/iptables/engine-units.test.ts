@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { drawRandom, RandomDomain, streamKey } from '../../src/gen/counter-random.js';
 import { IptablesReferenceEngine } from '../../src/engines/reference/iptables.js';
-import { IptablesWasmEngine, type IptablesExports } from '../../src/engines/iptables-wasm.js';
+import { IptablesWasmEngine } from '../../src/engines/iptables-wasm.js';
 import type { DecisionEngine } from '../../src/engines/engine.js';
 import { LAYOUT_CONSTANT_IDS } from '../../src/iptables/pack-layout.js';
 import type { Chain, Match, Rule, Ruleset, Target } from '../../src/iptables/ruleset.js';
@@ -325,7 +325,7 @@ describe('iptables engines: semantic rules', () => {
 
   it('host and WASM agree on the packed layout constants (both builds)', () => {
     for (const build of ['scalar', 'simd'] as const) {
-      const x = instantiate(build) as unknown as IptablesExports;
+      const x = instantiate(build);
       for (const [id, value] of LAYOUT_CONSTANT_IDS) expect(x.iptablesLayoutConstant(id), `${build} id ${id}`).toBe(value);
     }
   });

@@ -3,7 +3,7 @@
 // readable after memory grows.
 
 import { describe, expect, it } from 'vitest';
-import { NftablesWasmEngine, type NftablesExports } from '../../src/engines/nftables-wasm.js';
+import { NftablesWasmEngine } from '../../src/engines/nftables-wasm.js';
 import { UserspaceWasmEngine } from '../../src/engines/userspace-wasm.js';
 import { EP_STRIDE, SVC_STRIDE } from '../../src/engines/service-image.js';
 import { syntheticCluster } from '../../src/gen/cluster.js';
@@ -15,7 +15,7 @@ const flows = syntheticFlows(cluster, 0, 5000, { seed: 2, clients: 500, miss: 0.
 
 describe('service image layout', () => {
   it('matches the module', () => {
-    const x = instantiate('scalar') as NftablesExports;
+    const x = instantiate('scalar');
     expect([x.serviceImageServiceStride(), x.serviceImageEndpointStride()]).toEqual([SVC_STRIDE, EP_STRIDE]);
   });
 });
