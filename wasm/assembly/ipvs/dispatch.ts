@@ -71,7 +71,6 @@ const groupSvc = new StaticArray<i32>(GROUP);
 const groupProbes = new StaticArray<i32>(GROUP);
 let groupStart: i32 = 0;
 let groupEnd: i32 = 0;
-let groupSink: u32 = 0;
 let lastId: i32 = SCHED_RR;
 
 // Exact counters (tier A): new flows by verdict, scheduling work, persistence hits.
@@ -116,14 +115,20 @@ export function counterPersistHits(): u64 { return persistHits; }
   store<i32>(r, probes, RESULT_EXTRA);
 }
 
+/** Looks up flows [from, from + n): their service (or -1) into the i32 array `svcs`, probes into `probes`. */
+// @ts-ignore: decorator
+@inline function lookUp(flows: usize, from: i32, n: i32, svcs: usize, probes: usize): void {
+  for (let k = 0; k < n; k++) {
+    const f = flows + <usize>(from + k) * FLOW_STRIDE;
+    store<i32>(svcs + (<usize>k << 2), vsLookup(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO)));
+    store<i32>(probes + (<usize>k << 2), lastProbes());
+  }
+}
+
 /** Looks up flows [from, from + GROUP) ∩ [from, count) and loads what their decisions will read. */
 function lookAhead(flows: usize, from: i32, count: i32): void {
   const n = min(GROUP, count - from);
-  for (let k = 0; k < n; k++) {
-    const f = flows + <usize>(from + k) * FLOW_STRIDE;
-    unchecked(groupSvc[k] = vsLookup(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO)));
-    unchecked(groupProbes[k] = lastProbes());
-  }
+  lookUp(flows, from, n, changetype<usize>(groupSvc), changetype<usize>(groupProbes));
   let sink: u32 = 0;
   for (let k = 0; k < n; k++) {
     const s = unchecked(groupSvc[k]);
@@ -131,11 +136,13 @@ function lookAhead(flows: usize, from: i32, count: i32): void {
   }
   for (let k = 0; k < n; k++) {
     const s = unchecked(groupSvc[k]);
-    if (s >= 0) sink += <u32>destWeight(svcDestFirst(svcPtr(s))) + <u32>destActive(svcDestFirst(svcPtr(s)));
+    if (s < 0) continue;
+    const d = svcDestFirst(svcPtr(s));
+    sink += <u32>destWeight(d) + <u32>destActive(d);
   }
   groupStart = from;
   groupEnd = from + n;
-  groupSink += sink;
+  connKeep(sink);
 }
 
 /** Decides the flow at `f` (service `s`, or -1: no virtual service) into the result at `r`. */
@@ -201,11 +208,8 @@ function lookAhead(flows: usize, from: i32, count: i32): void {
  * in runBatch.
  */
 function runSorted<S>(sched: S, flows: usize, count: i32, out: usize): void {
-  for (let i = 0; i < count; i++) {
-    const f = flows + <usize>i * FLOW_STRIDE;
-    store<i32>(sortSvc + (<usize>i << 2), vsLookup(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO)));
-    store<i32>(sortProbes + (<usize>i << 2), lastProbes());
-  }
+  sortReserve(count);
+  lookUp(flows, 0, count, sortSvc, sortProbes);
   // bucket s + 1 (0: no virtual service); starts[b + 1] counts bucket b, then becomes where b starts
   const buckets = svcUsed + 1;
   memory.fill(sortStarts, 0, <usize>(buckets + 1) << 2);
@@ -239,7 +243,7 @@ function runSorted<S>(sched: S, flows: usize, count: i32, out: usize): void {
   }
 }
 
-/** Room for sorting a batch of `count` flows (called before the batch: the only allocation). */
+/** Room for sorting a batch of `count` flows (before its first decision: the only allocation). */
 function sortReserve(count: i32): void {
   if (count > sortCap) {
     sortCap = max(count, 1024);
@@ -254,24 +258,27 @@ function sortReserve(count: i32): void {
   }
 }
 
-/** Whether this batch is decided in service order: one scheduler, blind to the counts, enough of everything. */
-function sortedScheduler(count: i32): i32 {
-  if (count < SORT_MIN_FLOWS || svcUsed < sortMinServices || popcnt(schedulersUsed) != 1) return -1;
-  const id = <i32>ctz(schedulersUsed);
-  return id == SCHED_RR || id == SCHED_WRR || id == SCHED_DH || id == SCHED_SH || id == SCHED_MH ? id : -1;
+/** Whether a batch of `count` flows may go in service order: every service uses scheduler `id`, and there are enough of them. */
+// @ts-ignore: decorator
+@inline function serviceOrderFits(id: i32, count: i32): bool {
+  return count >= SORT_MIN_FLOWS && svcUsed >= sortMinServices && schedulersUsed == <u32>1 << <u32>id;
 }
 
 /**
- * Decides flows [from, count) with scheduler S; returns the index of the first flow it left undone:
- * a flow of another scheduler, or one expiry has no reserve for.
+ * Decides flows [from, count) with scheduler S; returns the index of the first flow it left undone,
+ * a flow of another scheduler (looked up already), or count.
  */
 function runBatch<S>(sched: S, id: i32, flows: usize, from: i32, count: i32, out: usize): i32 {
+  if (from == 0 && !sched.countsMatter() && serviceOrderFits(id, count)) {
+    runSorted<S>(sched, flows, count, out);
+    return count;
+  }
   for (let i = from; i < count; i++) {
     const f = flows + <usize>i * FLOW_STRIDE;
     const start = load<f64>(f, FLOW_START);
     if ((benchMode & 1) == 0) {
       // expiry state grows between flows, never inside advance() or connCreate()
-      if (!expiryReady()) return i;
+      if (!expiryReady()) expiryGrow();
       // schedulers blind to the counts let expiry lag, and catch up before the batch's last flow
       if (sched.countsMatter() || i == count - 1) advance(start);
     }
@@ -294,18 +301,6 @@ export function ipvsDecideBatch(flows: usize, count: i32, out: usize): i32 {
   groupStart = 0;
   groupEnd = 0;
   connBatchReserve(count);
-  const sorted = sortedScheduler(count);
-  if (sorted >= 0) {
-    sortReserve(count);
-    switch (sorted) {
-      case SCHED_RR: runSorted<RoundRobin>(RR, flows, count, out); break;
-      case SCHED_WRR: runSorted<WeightedRoundRobin>(WRR, flows, count, out); break;
-      case SCHED_DH: runSorted<DestinationHash>(DH, flows, count, out); break;
-      case SCHED_SH: runSorted<SourceHash>(SH, flows, count, out); break;
-      case SCHED_MH: runSorted<MaglevHash>(MH, flows, count, out); break;
-    }
-    i = count;
-  }
   while (i < count) {
     switch (id) {
       case SCHED_RR: i = runBatch<RoundRobin>(RR, id, flows, i, count, out); break;
@@ -319,12 +314,7 @@ export function ipvsDecideBatch(flows: usize, count: i32, out: usize): i32 {
       case SCHED_MH: i = runBatch<MaglevHash>(MH, id, flows, i, count, out); break;
       default: return -1;
     }
-    if (i < count) {
-      if (!expiryReady()) expiryGrow();
-      if (i >= groupEnd) lookAhead(flows, i, count);
-      const s = unchecked(groupSvc[i - groupStart]);
-      if (s >= 0) id = svcSched(svcPtr(s));
-    }
+    if (i < count) id = svcSched(svcPtr(unchecked(groupSvc[i - groupStart])));
   }
   if ((benchMode & 1) == 0) connBatchCommit();
   lastId = id;
