@@ -16,6 +16,15 @@ import {
   destActive, destClaim, destEndpoint, destInactive, destSetWeight, destWeight, destWrite, serviceArenaInit,
   serviceClaim, svcDestCap, svcDestCount, svcDestFirst, svcPtr, svcPushHead, svcSched, svcTable, svcWrite,
 } from './service';
+import { DestinationHash } from './schedulers/dh';
+import { LeastConnection } from './schedulers/lc';
+import { MaglevHash } from './schedulers/mh';
+import { NeverQueue } from './schedulers/nq';
+import { RoundRobin } from './schedulers/rr';
+import { ShortestExpectedDelay } from './schedulers/sed';
+import { SourceHash } from './schedulers/sh';
+import { WeightedLeastConnection } from './schedulers/wlc';
+import { WeightedRoundRobin } from './schedulers/wrr';
 import { vsInsert, vsLookups, vsTableInit, vsTotalProbes } from './table';
 
 export {
@@ -46,45 +55,29 @@ export function ipvsInit(services: i32, dests: i32, vsBits: i32, conns: i32, tem
   return OK;
 }
 
-function schedInit(id: i32, svc: usize): void {
-  switch (id) {
-    case SCHED_RR: RR.init(svc); break;
-    case SCHED_WRR: WRR.init(svc); break;
-    case SCHED_LC: LC.init(svc); break;
-    case SCHED_WLC: WLC.init(svc); break;
-    case SCHED_SED: SED.init(svc); break;
-    case SCHED_NQ: NQ.init(svc); break;
-    case SCHED_DH: DH.init(svc); break;
-    case SCHED_SH: SH.init(svc); break;
-    case SCHED_MH: MH.init(svc); break;
-  }
+// The scheduler hooks of the build path, one switch for all three (STYLE.md 3: static dispatch).
+const HOOK_INIT = 0;
+const HOOK_DEST_ADDED = 1;
+const HOOK_DEST_UPDATED = 2;
+
+// @ts-ignore: decorator
+@inline function runHook<S>(sched: S, hook: i32, svc: usize): void {
+  if (hook == HOOK_INIT) sched.init(svc);
+  else if (hook == HOOK_DEST_ADDED) sched.destAdded(svc);
+  else sched.destUpdated(svc);
 }
 
-function schedDestAdded(id: i32, svc: usize): void {
+function schedHook(id: i32, hook: i32, svc: usize): void {
   switch (id) {
-    case SCHED_RR: RR.destAdded(svc); break;
-    case SCHED_WRR: WRR.destAdded(svc); break;
-    case SCHED_LC: LC.destAdded(svc); break;
-    case SCHED_WLC: WLC.destAdded(svc); break;
-    case SCHED_SED: SED.destAdded(svc); break;
-    case SCHED_NQ: NQ.destAdded(svc); break;
-    case SCHED_DH: DH.destAdded(svc); break;
-    case SCHED_SH: SH.destAdded(svc); break;
-    case SCHED_MH: MH.destAdded(svc); break;
-  }
-}
-
-function schedDestUpdated(id: i32, svc: usize): void {
-  switch (id) {
-    case SCHED_RR: RR.destUpdated(svc); break;
-    case SCHED_WRR: WRR.destUpdated(svc); break;
-    case SCHED_LC: LC.destUpdated(svc); break;
-    case SCHED_WLC: WLC.destUpdated(svc); break;
-    case SCHED_SED: SED.destUpdated(svc); break;
-    case SCHED_NQ: NQ.destUpdated(svc); break;
-    case SCHED_DH: DH.destUpdated(svc); break;
-    case SCHED_SH: SH.destUpdated(svc); break;
-    case SCHED_MH: MH.destUpdated(svc); break;
+    case SCHED_RR: runHook<RoundRobin>(RR, hook, svc); break;
+    case SCHED_WRR: runHook<WeightedRoundRobin>(WRR, hook, svc); break;
+    case SCHED_LC: runHook<LeastConnection>(LC, hook, svc); break;
+    case SCHED_WLC: runHook<WeightedLeastConnection>(WLC, hook, svc); break;
+    case SCHED_SED: runHook<ShortestExpectedDelay>(SED, hook, svc); break;
+    case SCHED_NQ: runHook<NeverQueue>(NQ, hook, svc); break;
+    case SCHED_DH: runHook<DestinationHash>(DH, hook, svc); break;
+    case SCHED_SH: runHook<SourceHash>(SH, hook, svc); break;
+    case SCHED_MH: runHook<MaglevHash>(MH, hook, svc); break;
   }
 }
 
@@ -101,7 +94,7 @@ export function ipvsAddService(vip: u32, port: i32, proto: i32, sched: i32, flag
   if (base < 0) return E_CAPACITY;
   svcWrite(s, vip, <u32>port, <u32>proto, sched, timeout >= 0 ? flags | 1 : flags & ~1, timeout, base, destCap);
   if (!vsInsert(vip, <u32>port, <u32>proto, s)) return E_STATE;
-  schedInit(sched, svcPtr(s));
+  schedHook(sched, HOOK_INIT, svcPtr(s));
   return s;
 }
 
@@ -112,7 +105,7 @@ export function ipvsAddDest(s: i32, endpoint: i32, ip: u32, port: i32, weight: i
   if (svcDestCount(p) >= svcDestCap(p)) return E_CAPACITY;
   const d = svcPushHead(p);
   destWrite(d, endpoint, ip, <u32>port, weight, serving != 0);
-  schedDestAdded(svcSched(p), p);
+  schedHook(svcSched(p), HOOK_DEST_ADDED, p);
   return d;
 }
 
@@ -121,7 +114,7 @@ export function ipvsSetWeight(s: i32, d: i32, weight: i32): i32 {
   if (<u32>weight > <u32>MAX_WEIGHT) return E_WEIGHT;
   const p = svcPtr(s);
   destSetWeight(d, weight);
-  schedDestUpdated(svcSched(p), p);
+  schedHook(svcSched(p), HOOK_DEST_UPDATED, p);
   return OK;
 }
 
