@@ -42,7 +42,7 @@ export class IptablesWasmEngine implements DecisionEngine, BatchEngine {
   constructor(ruleset: Ruleset | Uint8Array, options: IptablesWasmOptions) {
     this.label = `iptables/wasm-${options.build}`;
     this.batchSize = options.batchSize ?? 4096;
-    this.#x = options.module === undefined ? instantiate(options.build) : instantiate(options.build, options.module);
+    this.#x = instantiate(options.build, options.module);
     const bytes = ruleset instanceof Uint8Array ? ruleset : packRuleset(ruleset).bytes;
     // Rule records are cache lines only if the image starts on one.
     const image = alignUp(this.#x.alloc(bytes.byteLength + IMAGE_ALIGN), IMAGE_ALIGN);

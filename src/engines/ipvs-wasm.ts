@@ -106,7 +106,7 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
     this.label = `ipvs:${scheduler}/wasm-${options.build}`;
     this.services = buildVirtualServices(cluster, { scheduler });
     this.batchCapacity = options.batchSize ?? 4096;
-    this.#x = options.module === undefined ? instantiate(options.build) : instantiate(options.build, options.module);
+    this.#x = instantiate(options.build, options.module);
     const x = this.#x;
     const dests = this.services.reduce((a, vs) => a + vs.destinations.length, 0);
     const wheel = options.wheel ?? { tickBits: 0, slotBits: 9 };

@@ -7,8 +7,7 @@ import type { NftablesExports } from '../wasm/exports.js';
 import { instantiate, type WasmBuild } from '../wasm/loader.js';
 import { BatchWasmEngine } from './batch-engine.js';
 import { KpbenchError } from '../errors.js';
-import { copyIn } from './flow-batch.js';
-import { encodeServiceImage } from './service-image.js';
+import { copyServiceImage } from './service-image.js';
 
 /** Options of the nftables WASM engine. */
 export interface NftablesWasmOptions {
@@ -31,16 +30,13 @@ export class NftablesWasmEngine extends BatchWasmEngine {
 
   /** @throws {KpbenchError} KPB_ERR_INTERNAL if the module rejects the image. */
   constructor(cluster: Cluster, o: NftablesWasmOptions) {
-    const x = o.module === undefined ? instantiate(o.build) : instantiate(o.build, o.module);
+    const x = instantiate(o.build, o.module);
     super(x, o.batchSize);
     this.#nft = x;
     this.label = `nftables/wasm-${o.build}`;
-    const image = encodeServiceImage(cluster);
-    const services = copyIn(x, image.services);
-    const endpoints = copyIn(x, image.endpoints);
-    const nodeIps = copyIn(x, new Uint8Array(image.nodeIps.buffer, 0, image.nodeIps.byteLength));
+    const image = copyServiceImage(x, cluster);
     const key = streamKey(o.seed >>> 0, RandomDomain.DECISION);
-    const status = x.nftLoad(services, image.serviceCount, endpoints, nodeIps, image.nodeIps.length, key);
+    const status = x.nftLoad(image.services, image.serviceCount, image.endpoints, image.nodeIps, image.nodeCount, key);
     if (status !== 0) throw new KpbenchError('KPB_ERR_INTERNAL', `${this.label}: nftLoad returned status ${status}`);
   }
 

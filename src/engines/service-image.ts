@@ -4,6 +4,7 @@
 
 import { PROTOCOL_NUMBER, type Cluster } from '../model/cluster.js';
 import { kubeProxyEndpointOrder } from '../model/endpoint-order.js';
+import { copyIn, type ArenaExports } from './flow-batch.js';
 
 /** Bytes per service record. */
 export const SVC_STRIDE = 32;
@@ -63,4 +64,25 @@ export function encodeServiceImage(cluster: Cluster): ServiceImage {
     globalBase += svc.endpoints.length;
   });
   return { serviceCount: cluster.services.length, endpointCount, services, endpoints, nodeIps: Uint32Array.from(cluster.nodeIPs) };
+}
+
+/** A cluster's service image in WASM memory: what nftLoad and usLoad take. */
+export interface LoadedServiceImage {
+  readonly services: number;
+  readonly serviceCount: number;
+  readonly endpoints: number;
+  readonly nodeIps: number;
+  readonly nodeCount: number;
+}
+
+/** Encodes `cluster` and copies its image into the instance's memory. */
+export function copyServiceImage(x: ArenaExports, cluster: Cluster): LoadedServiceImage {
+  const image = encodeServiceImage(cluster);
+  return {
+    services: copyIn(x, image.services),
+    serviceCount: image.serviceCount,
+    endpoints: copyIn(x, image.endpoints),
+    nodeIps: copyIn(x, new Uint8Array(image.nodeIps.buffer, image.nodeIps.byteOffset, image.nodeIps.byteLength)),
+    nodeCount: image.nodeIps.length,
+  };
 }

@@ -6,8 +6,7 @@ import type { UserspaceExports } from '../wasm/exports.js';
 import { instantiate, type WasmBuild } from '../wasm/loader.js';
 import { BatchWasmEngine } from './batch-engine.js';
 import { KpbenchError } from '../errors.js';
-import { copyIn } from './flow-batch.js';
-import { encodeServiceImage } from './service-image.js';
+import { copyServiceImage } from './service-image.js';
 
 /** Options of the userspace WASM engine. */
 export interface UserspaceWasmOptions {
@@ -28,15 +27,12 @@ export class UserspaceWasmEngine extends BatchWasmEngine {
 
   /** @throws {KpbenchError} KPB_ERR_INTERNAL if the module rejects the image. */
   constructor(cluster: Cluster, o: UserspaceWasmOptions) {
-    const x = o.module === undefined ? instantiate(o.build) : instantiate(o.build, o.module);
+    const x = instantiate(o.build, o.module);
     super(x, o.batchSize);
     this.#us = x;
     this.label = `userspace/wasm-${o.build}`;
-    const image = encodeServiceImage(cluster);
-    const services = copyIn(x, image.services);
-    const endpoints = copyIn(x, image.endpoints);
-    const nodeIps = copyIn(x, new Uint8Array(image.nodeIps.buffer, 0, image.nodeIps.byteLength));
-    const status = x.usLoad(services, image.serviceCount, endpoints, nodeIps, image.nodeIps.length);
+    const image = copyServiceImage(x, cluster);
+    const status = x.usLoad(image.services, image.serviceCount, image.endpoints, image.nodeIps, image.nodeCount);
     if (status !== 0) throw new KpbenchError('KPB_ERR_INTERNAL', `${this.label}: usLoad returned status ${status}`);
   }
 
