@@ -55,7 +55,7 @@ let farSize: i64 = 0;
 let nearScale: f64 = 0; // near slots per second
 let curFar: i64 = 0; // absolute far slot whose events are in `near`
 let curNear: i64 = 0; // absolute near slot of `now`: its events are in the run
-let longestList: i32 = 0; // most events a list has held: what the run may have to take at once
+let longestNear: i32 = 0; // most events a near list has held: what the run may have to take at once
 
 // the run: the current near slot's events sorted by time, fired up to the cursor
 let run: usize = 0;
@@ -95,7 +95,7 @@ export function expiryInit(capacity: i32, tickBits: i32, wheelBits: i32): void {
   nearScale = <f64>(<u64>1 << <u64>(tickBits + NEAR_BITS));
   curFar = 0;
   curNear = 0;
-  longestList = 0;
+  longestNear = 0;
   runCap = 0;
   runReserve(1024);
   runCount = 0;
@@ -119,13 +119,13 @@ export function expiryBytes(): f64 { return <f64>totalChunks * <f64>CHUNK_SIZE +
  */
 // @ts-ignore: decorator
 @inline export function expiryReady(): bool {
-  return freeChunks >= POOL_RESERVE && max(runCount, longestList) + 2 <= runCap;
+  return freeChunks >= POOL_RESERVE && max(runCount, longestNear) + 2 <= runCap;
 }
 
 /** Makes expiryReady() true again; called between flows. */
 export function expiryGrow(): void {
   if (freeChunks < POOL_RESERVE) poolAdd(max(totalChunks, POOL_RESERVE * 2));
-  runReserve(max(runCount, longestList) + 2);
+  runReserve(max(runCount, longestNear) + 2);
 }
 
 /** Adds `n` chunks to the pool. */
@@ -199,9 +199,16 @@ function runReserve(n: i32): void {
   }
   putEvent(eventAt(tail, n), time, word);
   store<i32>(tail, n + 1, CHUNK_COUNT);
+}
+
+/** listAppend() to a near list, which counts its events: the run must be able to take them all. */
+// @ts-ignore: decorator
+@inline function nearAppend(ns: i64, time: f64, word: u32): void {
+  const list = nearList(ns);
+  listAppend(list, time, word);
   const count = load<i32>(list, LIST_COUNT) + 1;
   store<i32>(list, count, LIST_COUNT);
-  if (count > longestList) longestList = count;
+  if (count > longestNear) longestNear = count;
 }
 
 /** Applies one event to its destination's counters (the core owns them; schedulers only read). */
@@ -254,7 +261,6 @@ function sift(list: usize, limit: f64, mode: i32, slot: i64): i32 {
   if (rc == 0) return 0;
   let wc = rc;
   let wn = 0;
-  let kept = 0;
   let gathered = 0;
   while (rc != 0) {
     const n = load<i32>(rc, CHUNK_COUNT);
@@ -271,7 +277,7 @@ function sift(list: usize, limit: f64, mode: i32, slot: i64): i32 {
         putEvent(spare + (<usize>gathered << EV_SHIFT), time, word);
         gathered++;
       } else if (mode == SPREAD && (ns >> NEAR_BITS) == slot) {
-        listAppend(nearList(ns), time, word);
+        nearAppend(ns, time, word);
       } else {
         if (wn == CHUNK_CAP) {
           store<i32>(wc, CHUNK_CAP, CHUNK_COUNT);
@@ -279,7 +285,6 @@ function sift(list: usize, limit: f64, mode: i32, slot: i64): i32 {
           wn = 0;
         }
         putEvent(eventAt(wc, wn++), time, word);
-        kept++;
       }
     }
     const next = <usize>load<u32>(rc, CHUNK_NEXT);
@@ -299,7 +304,8 @@ function sift(list: usize, limit: f64, mode: i32, slot: i64): i32 {
     store<u32>(wc, 0, CHUNK_NEXT);
     store<u32>(list, <u32>wc, LIST_TAIL);
   }
-  store<i32>(list, kept, LIST_COUNT);
+  // a near list is gathered whole; far lists keep no count
+  if (mode == GATHER) store<i32>(list, 0, LIST_COUNT);
   return gathered;
 }
 
@@ -394,7 +400,7 @@ function runFire(limit: f64): void {
 @inline export function scheduleEvent(time: f64, word: u32): void {
   const ns = <i64>Math.floor(time * nearScale);
   if (ns <= curNear) runInsert(time, word);
-  else if ((ns >> NEAR_BITS) == curFar) listAppend(nearList(ns), time, word);
+  else if ((ns >> NEAR_BITS) == curFar) nearAppend(ns, time, word);
   else listAppend(farList(ns >> NEAR_BITS), time, word);
   pending++;
   if ((word & EV_ACTIVE_END) == 0) live++;

@@ -44,7 +44,7 @@
 //
 // ╒═════ Event list head (16 bytes) ═════╕
 //  0        4        8         12     16
-// │ head   │ tail   │ count   │ pad  │   chunk addresses, 0 = empty list; count = events held
+// │ head   │ tail   │ count   │ pad  │   chunk addresses, 0 = empty list; count = events held (near lists only)
 //
 // Expiry wheel (expiry.ts), two levels: 2^wheelBits far slots of 2^-tickBits s and NEAR_SLOTS near
 // slots spanning the current far slot (event lists); the current near slot's events sorted into one
