@@ -4,9 +4,9 @@
 // Index (established path only, nothing in a decision reads it): open addressing over 32-byte
 // entries keyed by the client tuple, with each entry's exact gone time, so an entry frees itself
 // when its connection is gone, and each slot's `pass` (layout.ts) lets lookups stop without
-// deletions or tombstones. New connections are queued during a batch and inserted after it in one
-// tight loop that touches the slot of the insert INSERT_AHEAD places ahead, so the cache misses of
-// independent inserts overlap instead of queueing. The index is sized at load from the host's
+// deletions or tombstones. New connections are queued during a batch and inserted after it, their
+// home slots loaded a block ahead (INSERT_BLOCK), so the cache misses of independent inserts overlap
+// instead of queueing. The index is sized at load from the host's
 // capacity hint and grows only between batches.
 
 import { tupleHash } from './hash';
@@ -17,8 +17,12 @@ import {
 import { alignedAlloc, expiryInit, liveConnections, scheduleEvent, simNow } from './expiry';
 import { destAddActive, destAddInactive, destServing } from './service';
 
-/** Index inserts between touching a slot and writing it: enough misses in flight to hide latency. */
-const INSERT_AHEAD: i32 = 16;
+/**
+ * Index inserts whose home slots are loaded together, one block ahead of writing them: a loop that
+ * only loads keeps all of a block's misses in flight at once, where loads interleaved with the
+ * inserts' branches and stores retire too slowly to keep more than a few outstanding.
+ */
+const INSERT_BLOCK: i32 = 32;
 
 let finTimeout: f64 = 120;
 let udpTimeout: f64 = 300;
@@ -171,20 +175,33 @@ export function connBatchCommit(): void {
   queued = 0;
   while (<u32>liveConnections() > (indexMask + 1) >> 1) indexGrow();
   let sink: u32 = 0;
-  const ahead = noTouch ? n : INSERT_AHEAD;
-  for (let k = 0; k < min(ahead, n); k++) {
-    const q = queue + (<usize>k << CIDX_SHIFT);
-    sink += load<u32>(index + (<usize>(load<u32>(q, CIDX_PASS) & indexMask) << CIDX_SHIFT));
-  }
-  for (let k = 0; k < n; k++) {
-    if (k + ahead < n) {
-      const qa = queue + (<usize>(k + ahead) << CIDX_SHIFT);
-      sink += load<u32>(index + (<usize>(load<u32>(qa, CIDX_PASS) & indexMask) << CIDX_SHIFT));
+  if (noTouch) {
+    for (let k = 0; k < n; k++) {
+      const q = queue + (<usize>k << CIDX_SHIFT);
+      indexPut(q, load<u32>(q, CIDX_PASS));
     }
-    const q = queue + (<usize>k << CIDX_SHIFT);
-    indexPut(q, load<u32>(q, CIDX_PASS));
+  } else {
+    sink += touchSlots(0, min(INSERT_BLOCK, n));
+    for (let k0 = 0; k0 < n; k0 += INSERT_BLOCK) {
+      const k1 = min(k0 + INSERT_BLOCK, n);
+      sink += touchSlots(k1, min(k1 + INSERT_BLOCK, n));
+      for (let k = k0; k < k1; k++) {
+        const q = queue + (<usize>k << CIDX_SHIFT);
+        indexPut(q, load<u32>(q, CIDX_PASS));
+      }
+    }
   }
   touchSink = sink;
+}
+
+/** Loads the home slots of queued inserts [from, to) in one tight loop. */
+// @ts-ignore: decorator
+@inline function touchSlots(from: i32, to: i32): u32 {
+  let sink: u32 = 0;
+  for (let k = from; k < to; k++) {
+    sink += load<u32>(index + (<usize>(load<u32>(queue + (<usize>k << CIDX_SHIFT), CIDX_PASS) & indexMask) << CIDX_SHIFT));
+  }
+  return sink;
 }
 
 /**
