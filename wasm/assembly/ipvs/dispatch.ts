@@ -31,7 +31,7 @@ import { WeightedRoundRobin } from './schedulers/wrr';
 import {
   destActive, destEndpoint, destWeight, schedulersUsed, svcDestCount, svcDestFirst, svcFlags, svcPtr, svcSched, svcTimeout, svcUsed,
 } from './service';
-import { lastProbes, vsLookup } from './table';
+import { lastProbes, vsHome, vsLookup } from './table';
 
 export const RR = new RoundRobin();
 export const WRR = new WeightedRoundRobin();
@@ -51,7 +51,9 @@ let sortMinServices: i32 = 16384;
 let sortCap: i32 = 0;
 let sortSvc: usize = 0;
 let sortProbes: usize = 0;
-let sortOrder: usize = 0;
+let sortOrder: usize = 0; // in service order: each flow's index in the batch,
+let orderedSvc: usize = 0; // its service
+let orderedProbes: usize = 0; // and its probes
 let sortFlows: usize = 0; // the batch's Flow records in service order
 let sortBuckets: i32 = 0;
 let sortStarts: usize = 0;
@@ -67,6 +69,8 @@ export function setSortMinServices(n: i32): void {
 // the whole batch (the table does not change inside one), so a runBatch that stops at a flow of
 // another scheduler leaves it looked up for the next.
 const GROUP: i32 = 16;
+/** Virtual-service lookups whose home slots are loaded together (lookUp). */
+const LOOKUP_BLOCK: i32 = 32;
 const groupSvc = new StaticArray<i32>(GROUP);
 const groupProbes = new StaticArray<i32>(GROUP);
 let groupStart: i32 = 0;
@@ -115,14 +119,27 @@ export function counterPersistHits(): u64 { return persistHits; }
   store<i32>(r, probes, RESULT_EXTRA);
 }
 
-/** Looks up flows [from, from + n): their service (or -1) into the i32 array `svcs`, probes into `probes`. */
+/**
+ * Looks up flows [from, from + n): their service (or -1) into the i32 array `svcs`, probes into
+ * `probes`. A block's home slots are loaded in one tight loop before any is probed: the probe
+ * loops' branches would otherwise let only a few of those misses be in flight at once.
+ */
 // @ts-ignore: decorator
 @inline function lookUp(flows: usize, from: i32, n: i32, svcs: usize, probes: usize): void {
-  for (let k = 0; k < n; k++) {
-    const f = flows + <usize>(from + k) * FLOW_STRIDE;
-    store<i32>(svcs + (<usize>k << 2), vsLookup(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO)));
-    store<i32>(probes + (<usize>k << 2), lastProbes());
+  let sink: u32 = 0;
+  for (let k0 = 0; k0 < n; k0 += LOOKUP_BLOCK) {
+    const k1 = min(k0 + LOOKUP_BLOCK, n);
+    for (let k = k0; k < k1; k++) {
+      const f = flows + <usize>(from + k) * FLOW_STRIDE;
+      sink += load<u32>(vsHome(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO)));
+    }
+    for (let k = k0; k < k1; k++) {
+      const f = flows + <usize>(from + k) * FLOW_STRIDE;
+      store<i32>(svcs + (<usize>k << 2), vsLookup(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO)));
+      store<i32>(probes + (<usize>k << 2), lastProbes());
+    }
   }
+  connKeep(sink);
 }
 
 /** Looks up flows [from, from + GROUP) ∩ [from, count) and loads what their decisions will read. */
@@ -226,21 +243,37 @@ function runSorted<S>(sched: S, flows: usize, count: i32, out: usize): void {
     const p = sortStarts + (<usize>(load<i32>(sortSvc + (<usize>i << 2)) + 1) << 2);
     const at = load<i32>(p);
     store<i32>(p, at + 1);
-    store<i32>(sortOrder + (<usize>at << 2), i);
-    memory.copy(sortFlows + <usize>at * FLOW_STRIDE, flows + <usize>i * FLOW_STRIDE, FLOW_STRIDE);
+    placeSorted(at, i, flows);
   }
-  // the copies are read in order; results go back to each flow's own place
+  // the batch's last flow goes last, where expiry catches up
+  placeSorted(last, last, flows);
+  // flows are read in service order; results go back to each flow's own place
   for (let k = 0; k <= last; k++) {
-    const i = k < last ? load<i32>(sortOrder + (<usize>k << 2)) : last;
-    const f = k < last ? sortFlows + <usize>k * FLOW_STRIDE : flows + <usize>last * FLOW_STRIDE;
+    const i = load<i32>(sortOrder + (<usize>k << 2));
+    const f = sortFlows + <usize>k * FLOW_STRIDE;
     const start = load<f64>(f, FLOW_START);
     if ((benchMode & 1) == 0) {
       if (!expiryReady()) expiryGrow();
-      if (i == last) advance(start);
+      if (k == last) advance(start);
     }
-    decideOne<S>(sched, f, out + <usize>i * RESULT_STRIDE, load<i32>(sortSvc + (<usize>i << 2)),
-      load<i32>(sortProbes + (<usize>i << 2)), start);
+    decideOne<S>(sched, f, out + <usize>i * RESULT_STRIDE, load<i32>(orderedSvc + (<usize>k << 2)),
+      load<i32>(orderedProbes + (<usize>k << 2)), start);
   }
+}
+
+/** Puts flow `i` of the batch at place `at` of the service order: its index, service, probes and a copy of its record. */
+// @ts-ignore: decorator
+@inline function placeSorted(at: i32, i: i32, flows: usize): void {
+  store<i32>(sortOrder + (<usize>at << 2), i);
+  store<i32>(orderedSvc + (<usize>at << 2), load<i32>(sortSvc + (<usize>i << 2)));
+  store<i32>(orderedProbes + (<usize>at << 2), load<i32>(sortProbes + (<usize>i << 2)));
+  copyFlow(sortFlows + <usize>at * FLOW_STRIDE, flows + <usize>i * FLOW_STRIDE);
+}
+
+/** Copies one Flow record in 8-byte words: V8 runs a short memory.copy as a call into the runtime. */
+// @ts-ignore: decorator
+@inline function copyFlow(to: usize, from: usize): void {
+  for (let o: usize = 0; o < FLOW_STRIDE; o += 8) store<u64>(to + o, load<u64>(from + o));
 }
 
 /** Room for sorting a batch of `count` flows (before its first decision: the only allocation). */
@@ -250,6 +283,8 @@ function sortReserve(count: i32): void {
     sortSvc = heap.alloc(<usize>sortCap << 2);
     sortProbes = heap.alloc(<usize>sortCap << 2);
     sortOrder = heap.alloc(<usize>sortCap << 2);
+    orderedSvc = heap.alloc(<usize>sortCap << 2);
+    orderedProbes = heap.alloc(<usize>sortCap << 2);
     sortFlows = heap.alloc(<usize>sortCap * FLOW_STRIDE);
   }
   if (svcUsed + 2 > sortBuckets) {

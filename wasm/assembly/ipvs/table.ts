@@ -67,6 +67,12 @@ export function vsInsert(vip: u32, port: u32, proto: u32, svc: i32): bool {
   return found;
 }
 
+/** The first slot a lookup of the key reads: loading it early lets the misses of many lookups overlap. */
+// @ts-ignore: decorator
+@inline export function vsHome(vip: u32, port: u32, proto: u32): usize {
+  return base + (<usize>(keyHash(vip, (port << 8) | proto) & mask) << VS_SLOT_SHIFT);
+}
+
 /** Slots examined by the last lookup. */
 // @ts-ignore: decorator
 @inline export function lastProbes(): i32 { return probes; }
