@@ -1,12 +1,13 @@
 // IPVS engine exports (re-exported by index.ts): build (init, services, destinations, weight
 // updates), the two batch entry points, counters, and probes of internal state for tests.
 
-import { connInit, connLookups, connLookupSteps, indexSlots } from './conn';
+import { connInit } from './conn';
+import { indexBytes, indexLookups, indexLookupSteps } from './conn-index';
 import { connEventsFired, expiryBytes, liveConnections } from './expiry';
 import { DH, LC, MH, NQ, RR, SED, SH, WLC, WRR } from './dispatch';
 import { hash32, MH_HASH1, MH_HASH2, mhHashkey, hsiphash32 } from './hash';
 import {
-  CIDX_MAX_DESTS, CIDX_STRIDE, E_CAPACITY, E_STATE, E_UNKNOWN_SCHEDULER, E_WEIGHT, HT_TAB_SIZE, MAX_WEIGHT, MH_TAB_SIZE, OK,
+  CIDX_MAX_DESTS, E_CAPACITY, E_STATE, E_UNKNOWN_SCHEDULER, E_WEIGHT, HT_TAB_SIZE, MAX_WEIGHT, MH_TAB_SIZE, OK,
 } from './layout';
 import { persistInit, templateCount } from './persist';
 import {
@@ -122,10 +123,10 @@ export function ipvsSetWeight(s: i32, d: i32, weight: i32): i32 {
 export function ipvsLiveConnections(): i32 { return liveConnections(); }
 export function ipvsTemplates(): i32 { return templateCount(); }
 export function ipvsEventsFired(): f64 { return <f64>connEventsFired(); }
-export function ipvsConnLookups(): f64 { return <f64>connLookups(); }
-export function ipvsConnLookupSteps(): f64 { return <f64>connLookupSteps(); }
+export function ipvsConnLookups(): f64 { return <f64>indexLookups(); }
+export function ipvsConnLookupSteps(): f64 { return <f64>indexLookupSteps(); }
 /** Bytes held by the connection index and the expiry events. */
-export function ipvsConnBytes(): f64 { return <f64>indexSlots() * <f64>CIDX_STRIDE + expiryBytes(); }
+export function ipvsConnBytes(): f64 { return indexBytes() + expiryBytes(); }
 export function ipvsVsProbes(): f64 { return <f64>vsTotalProbes(); }
 export function ipvsVsLookups(): f64 { return <f64>vsLookups(); }
 export function ipvsDestActive(d: i32): i32 { return destActive(d); }

@@ -10,9 +10,9 @@ import {
   NO_ENDPOINT, RESULT_ENDPOINT, RESULT_EXTRA, RESULT_STRIDE, RESULT_VERDICT, RESULT_WORK, VERDICT_DNAT,
   VERDICT_NOMATCH, VERDICT_REJECT,
 } from '../layout';
-import {
-  connBatchCommit, connBatchReserve, connCreate, connHome, connKeep, connLookup, connSetBench, lastChainWork,
-} from './conn';
+import { connBatchCommit, connBatchReserve, connCreate, connKeep, connSetBench } from './conn';
+import { indexHome, indexLookup, lastChainWork } from './conn-index';
+import { tupleHash } from './hash';
 import { advance, expiryGrow, expiryReady } from './expiry';
 import { SVC_F_PERSISTENT } from './layout';
 import { tmplAlive, tmplAttach, tmplCreate, tmplDest, tmplFind, tmplReplace } from './persist';
@@ -368,7 +368,7 @@ export function ipvsEstablishedBatch(flows: usize, count: i32, out: usize): i32 
     if (i + LOOKUP_AHEAD < count) sink += load<u32>(homeOf(flows + <usize>(i + LOOKUP_AHEAD) * FLOW_STRIDE));
     const f = flows + <usize>i * FLOW_STRIDE;
     const r = out + <usize>i * RESULT_STRIDE;
-    const d = connLookup(<u32>load<u8>(f, FLOW_PROTO), load<u32>(f, FLOW_SRC_IP), <u32>load<u16>(f, FLOW_SRC_PORT),
+    const d = indexLookup(<u32>load<u8>(f, FLOW_PROTO), load<u32>(f, FLOW_SRC_IP), <u32>load<u16>(f, FLOW_SRC_PORT),
       load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT));
     if (d >= 0) writeResult(r, VERDICT_DNAT, destEndpoint(d), lastChainWork(), 0);
     else writeResult(r, VERDICT_NOMATCH, NO_ENDPOINT, lastChainWork(), 0);
@@ -379,6 +379,6 @@ export function ipvsEstablishedBatch(flows: usize, count: i32, out: usize): i32 
 
 // @ts-ignore: decorator
 @inline function homeOf(f: usize): usize {
-  return connHome(<u32>load<u8>(f, FLOW_PROTO), load<u32>(f, FLOW_SRC_IP), <u32>load<u16>(f, FLOW_SRC_PORT),
-    load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT));
+  return indexHome(tupleHash(<u32>load<u8>(f, FLOW_PROTO), load<u32>(f, FLOW_SRC_IP), <u32>load<u16>(f, FLOW_SRC_PORT),
+    load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT)));
 }

@@ -26,6 +26,7 @@
 // established-path index. Nothing in a new-flow decision reads the index.
 //
 // ╒═════════════ Connection index entry (32 bytes, 2 per cache line, linear probing) ═════════════╕
+//   (conn-index.ts: one table per generation of connections)
 //  0            8            16     20     24      26      28                  32
 // │ gone f64   │ pass f64   │ src  │ dst  │sport  │dport  │ dest << 8 | proto │
 //   gone: when the connection is gone (exact; live ⇔ gone > now). -Infinity: never used.
@@ -33,6 +34,10 @@
 //   to the slot, not to the entry in it. A lookup stops at the first slot with pass ≤ now: no live
 //   connection lies beyond it. So the index needs no deletion, no tombstones and no sweep: an
 //   entry with gone ≤ now is free for the next insert, and pass values expire by themselves.
+//
+// ╒═════ Index generation (16 bytes) ═════╕
+//  0        4      8              16
+// │ table  │ put  │ maxGone f64   │   put: entries put in its table; maxGone: when its last connection is gone
 //
 // ╒═════ Expiry event (16 bytes) ═════╕        ╒═════ Event chunk (4096 bytes: one page) ═════╕
 //  0            8                  12    16    0      4       8      16                     4096
@@ -97,6 +102,11 @@ export const CIDX_DST: usize = 20;
 export const CIDX_SPORT: usize = 24;
 export const CIDX_DPORT: usize = 26;
 export const CIDX_DEST_PROTO: usize = 28;
+export const GEN_STRIDE: usize = 16;
+export const GEN_SHIFT: usize = 4;
+export const GEN_TABLE: usize = 0;
+export const GEN_PUT: usize = 4;
+export const GEN_MAX_GONE: usize = 8;
 /** Destinations an index entry can name (24 bits next to the protocol byte). */
 export const CIDX_MAX_DESTS: i32 = 1 << 24;
 

@@ -1,0 +1,202 @@
+// The established-path connection index (dataplane.md 1.15): the live connection of a client
+// tuple, found by one lookup. Nothing in a new-flow decision reads it.
+//
+// Generational. Connections go into the newest generation, an open-addressing table of 2^genBits
+// 32-byte entries (layout.ts) that takes at most half that many; a full generation is closed and a
+// new one opened, and a generation whose connections are all gone (maxGone ≤ now) is recycled
+// whole. Why: one table for millions of live connections puts every insert on a random page of
+// hundreds of megabytes, and a page walk per insert cost more than the rest of a new flow on the
+// machines this runs on; a generation is a few megabytes, so a batch's inserts stay on pages the
+// TLB holds. Lookups walk the generations newest first and stop at the first live match, so they
+// find the newest live connection of the tuple, as the kernel's chains (new entries at the bucket
+// head) do; packets of a connection mostly arrive while it is young, in the first generation tried.
+//
+// Within a generation, entries free themselves: an entry whose gone time has passed is a free slot,
+// and each slot's `pass` (the latest gone time of any entry that probed past it) lets a lookup stop
+// without tombstones. An insert that meets a live entry of its own tuple takes that entry's slot
+// and carries the older one on, so a tuple's live entries stay in newest-first probe order.
+
+import { tupleHash } from './hash';
+import {
+  CIDX_DEST_PROTO, CIDX_DST, CIDX_GONE, CIDX_PASS, CIDX_SHIFT, CIDX_SPORT, CIDX_SRC, GEN_MAX_GONE, GEN_PUT,
+  GEN_SHIFT, GEN_TABLE,
+} from './layout';
+import { alignedAlloc, simNow } from './expiry';
+
+/** Generation sizes: 2^GEN_BITS_MAX slots (4 MiB) from a capacity hint of 2^17 up; small hints get small ones. */
+const GEN_BITS_MIN: i32 = 6;
+const GEN_BITS_MAX: i32 = 17;
+/** The tuple's bytes in the 8-byte word at CIDX_SPORT: both ports and the protocol byte. */
+const PORTS_PROTO_MASK: u64 = 0xff_ffff_ffff;
+
+let genMask: u32 = 0;
+let genFill: i32 = 0; // entries a generation takes
+let gens: usize = 0; // generation records, oldest first
+let genCount: i32 = 0;
+let genCap: i32 = 0;
+let freeTables: usize = 0; // recycled tables, chained through their first word
+let tablesMade: i32 = 0;
+
+let lookups: u64 = 0;
+let lookupSteps: u64 = 0;
+let chainWork: i32 = 0;
+
+/** An empty index whose generations suit about `capacity` live connections. */
+export function indexInit(capacity: i32): void {
+  let bits = GEN_BITS_MIN;
+  while (bits < GEN_BITS_MAX && (1 << bits) < capacity) bits++;
+  genMask = (<u32>1 << <u32>bits) - 1;
+  genFill = 1 << (bits - 1);
+  genCap = 16;
+  gens = heap.alloc(<usize>genCap << GEN_SHIFT);
+  genCount = 0;
+  freeTables = 0;
+  tablesMade = 0;
+  lookups = 0;
+  lookupSteps = 0;
+  genOpen();
+}
+
+export function indexLookups(): u64 { return lookups; }
+export function indexLookupSteps(): u64 { return lookupSteps; }
+/** Bytes held by generation tables, in use or recycled. */
+export function indexBytes(): f64 { return <f64>tablesMade * <f64>(<usize>(genMask + 1) << CIDX_SHIFT); }
+// @ts-ignore: decorator
+@inline export function lastChainWork(): i32 { return chainWork; }
+
+// @ts-ignore: decorator
+@inline function genAt(g: i32): usize { return gens + (<usize>g << GEN_SHIFT); }
+// @ts-ignore: decorator
+@inline function genTable(g: i32): usize { return <usize>load<u32>(genAt(g), GEN_TABLE); }
+// @ts-ignore: decorator
+@inline function slotAt(table: usize, i: u32): usize { return table + (<usize>i << CIDX_SHIFT); }
+
+/** Opens a new newest generation on a recycled or new table (between batches: may allocate). */
+function genOpen(): void {
+  if (genCount == genCap) {
+    const grown = heap.alloc(<usize>(genCap * 2) << GEN_SHIFT);
+    memory.copy(grown, gens, <usize>genCount << GEN_SHIFT);
+    gens = grown;
+    genCap *= 2;
+  }
+  let table = freeTables;
+  if (table != 0) freeTables = <usize>load<u32>(table);
+  else {
+    table = alignedAlloc(<usize>(genMask + 1) << CIDX_SHIFT);
+    tablesMade++;
+  }
+  for (let i: u32 = 0; i <= genMask; i++) {
+    store<f64>(slotAt(table, i), -Infinity, CIDX_GONE);
+    store<f64>(slotAt(table, i), -Infinity, CIDX_PASS);
+  }
+  const g = genAt(genCount++);
+  store<u32>(g, <u32>table, GEN_TABLE);
+  store<i32>(g, 0, GEN_PUT);
+  store<f64>(g, -Infinity, GEN_MAX_GONE);
+}
+
+function genRetire(): void {
+  const now = simNow();
+  let kept = 0;
+  for (let g = 0; g < genCount; g++) {
+    const rec = genAt(g);
+    if (g < genCount - 1 && load<f64>(rec, GEN_MAX_GONE) <= now) {
+      const table = genTable(g);
+      store<u32>(table, <u32>freeTables);
+      freeTables = table;
+    } else {
+      if (kept != g) {
+        store<u64>(genAt(kept), load<u64>(rec));
+        store<f64>(genAt(kept), load<f64>(rec, GEN_MAX_GONE), GEN_MAX_GONE);
+      }
+      kept++;
+    }
+  }
+  genCount = kept;
+}
+
+/** Recycles every generation but the newest whose connections are all gone (between batches). */
+export function indexRecycle(): void {
+  genRetire();
+}
+
+/** The home slot of hash `h` in the newest generation: loading it early overlaps the misses of many inserts or lookups. */
+// @ts-ignore: decorator
+@inline export function indexHome(h: u32): usize {
+  return slotAt(genTable(genCount - 1), h & genMask);
+}
+
+/**
+ * Puts the entry at `q` (hash `h`) in the newest generation: in the first slot of its probe
+ * sequence without a live connection, except that a live entry of the same tuple met on the way
+ * gives up its slot to the newer one and is carried on itself.
+ */
+export function indexPut(q: usize, h: u32): void {
+  let rec = genAt(genCount - 1);
+  let put = load<i32>(rec, GEN_PUT);
+  if (put == genFill) {
+    genOpen();
+    rec = genAt(genCount - 1);
+    put = 0;
+  }
+  store<i32>(rec, put + 1, GEN_PUT);
+  const table = <usize>load<u32>(rec, GEN_TABLE);
+  const now = simNow();
+  let gone = load<f64>(q, CIDX_GONE);
+  if (gone > load<f64>(rec, GEN_MAX_GONE)) store<f64>(rec, gone, GEN_MAX_GONE);
+  const addrs = load<u64>(q, CIDX_SRC);
+  let tail = load<u64>(q, CIDX_SPORT);
+  let i = h & genMask;
+  while (true) {
+    const p = slotAt(table, i);
+    const slotGone = load<f64>(p, CIDX_GONE);
+    if (slotGone <= now) {
+      store<f64>(p, gone, CIDX_GONE);
+      store<u64>(p, addrs, CIDX_SRC);
+      store<u64>(p, tail, CIDX_SPORT);
+      return;
+    }
+    if (load<u64>(p, CIDX_SRC) == addrs && ((load<u64>(p, CIDX_SPORT) ^ tail) & PORTS_PROTO_MASK) == 0) {
+      const olderTail = load<u64>(p, CIDX_SPORT);
+      store<f64>(p, gone, CIDX_GONE);
+      store<u64>(p, tail, CIDX_SPORT);
+      gone = slotGone;
+      tail = olderTail;
+    }
+    if (gone > load<f64>(p, CIDX_PASS)) store<f64>(p, gone, CIDX_PASS);
+    i = (i + 1) & genMask;
+  }
+}
+
+/**
+ * The destination of a client tuple's newest live connection at the current time, or -1; slots
+ * examined in lastChainWork().
+ */
+export function indexLookup(proto: u32, src: u32, sport: u32, dst: u32, dport: u32): i32 {
+  const now = simNow();
+  const h = tupleHash(proto, src, sport, dst, dport);
+  const addrs = (<u64>dst << 32) | <u64>src;
+  const ports = <u64>((sport & 0xffff) | (dport << 16)) | (<u64>proto << 32);
+  let n = 0;
+  let found = -1;
+  for (let g = genCount - 1; g >= 0 && found < 0; g--) {
+    if (load<f64>(genAt(g), GEN_MAX_GONE) <= now) continue;
+    const table = genTable(g);
+    let i = h & genMask;
+    for (let step: u32 = 0; step <= genMask; step++) {
+      const p = slotAt(table, i);
+      n++;
+      if (load<f64>(p, CIDX_GONE) > now && load<u64>(p, CIDX_SRC) == addrs &&
+        (load<u64>(p, CIDX_SPORT) & PORTS_PROTO_MASK) == ports) {
+        found = <i32>(load<u32>(p, CIDX_DEST_PROTO) >> 8);
+        break;
+      }
+      if (load<f64>(p, CIDX_PASS) <= now) break;
+      i = (i + 1) & genMask;
+    }
+  }
+  chainWork = n;
+  lookups++;
+  lookupSteps += <u64>n;
+  return found;
+}
