@@ -21,7 +21,8 @@ import {
   CIDX_DEST_PROTO, CIDX_DST, CIDX_GONE, CIDX_PASS, CIDX_SHIFT, CIDX_SPORT, CIDX_SRC, GEN_MAX_GONE, GEN_PUT,
   GEN_SHIFT, GEN_TABLE,
 } from './layout';
-import { alignedAlloc, simNow } from './expiry';
+import { simNow } from './expiry';
+import { alignedAlloc } from '../align';
 
 /** Generation sizes: 2^GEN_BITS_MAX slots (4 MiB) from a capacity hint of 2^17 up; small hints get small ones. */
 const GEN_BITS_MIN: i32 = 6;

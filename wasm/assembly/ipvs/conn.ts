@@ -10,7 +10,8 @@ import {
   CIDX_DEST_PROTO, CIDX_DPORT, CIDX_DST, CIDX_GONE, CIDX_PASS, CIDX_SHIFT, CIDX_SPORT, CIDX_SRC, EV_ACTIVE_END,
   PROTO_UDP, SYN_RECV_TIMEOUT,
 } from './layout';
-import { alignedAlloc, expiryInit, scheduleEvent } from './expiry';
+import { expiryInit, scheduleEvent } from './expiry';
+import { alignedAlloc } from '../align';
 import { indexHome, indexInit, indexPut, indexRecycle } from './conn-index';
 import { destAddActive, destAddInactive, destServing } from './service';
 

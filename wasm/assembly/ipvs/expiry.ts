@@ -27,9 +27,8 @@ import {
   EV_WORD, LIST_COUNT, LIST_HEAD, LIST_SHIFT, LIST_TAIL, NEAR_BITS, NEAR_MASK, NEAR_SLOTS, SUB_BITS_MAX,
 } from './layout';
 import { destAddActive, destAddInactive } from './service';
+import { alignedAlloc } from '../align';
 
-/** Cache line: chunks and arrays start on one. */
-const LINE: usize = 64;
 /**
  * Free chunks the decision loop keeps in hand before each flow: advance() may open one near tail
  * per near slot while it spreads a far slot (it frees chunks as it reads them), and a new
@@ -65,11 +64,6 @@ let runCount: i32 = 0;
 let runCursor: i32 = 0;
 let nextDue: f64 = Infinity; // time of the event at the cursor
 const subStart = new StaticArray<i32>((1 << SUB_BITS_MAX) + 1);
-
-// @ts-ignore: decorator
-@inline export function alignedAlloc(bytes: usize, align: usize = LINE): usize {
-  return (heap.alloc(bytes + align) + align - 1) & ~(align - 1);
-}
 
 /**
  * Empty expiry state for about `capacity` live connections: far slots of 2^-tickBits s, 2^wheelBits

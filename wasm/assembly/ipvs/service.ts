@@ -2,6 +2,7 @@
 // service is the contiguous range [destFirst, destFirst + destCount) of the destination arena,
 // in kernel list order (position 0 = list head = the most recently added destination).
 
+import { alignedAlloc } from '../align';
 import {
   COUNT_ACTIVE, COUNT_INACTIVE, COUNT_SHIFT, COUNT_STRIDE, DEST_ENDPOINT, DEST_FLAGS, DEST_F_OVERLOAD, DEST_F_SERVING, DEST_IP,
   DEST_LAST_WEIGHT, DEST_PORT, DEST_SHIFT, DEST_STRIDE, DEST_WEIGHT, SVC_CURSOR, SVC_CW,
@@ -26,11 +27,11 @@ export function serviceArenaInit(services: i32, dests: i32): void {
   svcUsed = 0;
   schedulersUsed = 0;
   destUsed = 0;
-  svcBase = heap.alloc(<usize>max(services, 1) * SVC_STRIDE);
+  svcBase = alignedAlloc(<usize>max(services, 1) * SVC_STRIDE);
   memory.fill(svcBase, 0, <usize>max(services, 1) * SVC_STRIDE);
-  destBase = heap.alloc(<usize>max(dests, 1) * DEST_STRIDE);
+  destBase = alignedAlloc(<usize>max(dests, 1) * DEST_STRIDE);
   memory.fill(destBase, 0, <usize>max(dests, 1) * DEST_STRIDE);
-  countBase = heap.alloc(<usize>max(dests, 1) * COUNT_STRIDE);
+  countBase = alignedAlloc(<usize>max(dests, 1) * COUNT_STRIDE);
   memory.fill(countBase, 0, <usize>max(dests, 1) * COUNT_STRIDE);
 }
 

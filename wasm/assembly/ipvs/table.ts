@@ -1,6 +1,7 @@
 // Virtual-service table: open addressing with linear probing over 2^bits slots (load ≤ 1/2, sized
 // by the host), keyed by (VIP, port, protocol). Probes (slots examined) are counted per lookup.
 
+import { alignedAlloc } from '../align';
 import { fmix32 } from './hash';
 import { VS_PORTPROTO, VS_SLOT_SHIFT, VS_SLOT_STRIDE, VS_SVC, VS_VIP } from './layout';
 
@@ -13,7 +14,7 @@ let lookups: u64 = 0;
 export function vsTableInit(bits: i32): void {
   const slots = <usize>1 << <usize>bits;
   mask = <u32>(slots - 1);
-  base = heap.alloc(slots * VS_SLOT_STRIDE);
+  base = alignedAlloc(slots * VS_SLOT_STRIDE);
   memory.fill(base, 0xff, slots * VS_SLOT_STRIDE);
   totalProbes = 0;
   lookups = 0;

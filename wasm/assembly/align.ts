@@ -1,0 +1,11 @@
+// Cache-line-aligned allocation. heap.alloc aligns to 16 bytes only, so a 64-byte record array
+// from it has three records in four straddling two cache lines: twice the misses per record.
+
+/** Cache line of the x86-64 and arm64 machines this runs on. */
+export const CACHE_LINE: usize = 64;
+
+/** `bytes` of memory starting on a multiple of `align` (a power of two); never freed. */
+// @ts-ignore: decorator
+@inline export function alignedAlloc(bytes: usize, align: usize = CACHE_LINE): usize {
+  return (heap.alloc(bytes + align) + align - 1) & ~(align - 1);
+}
