@@ -31,7 +31,7 @@ import { WeightedRoundRobin } from './schedulers/wrr';
 import {
   destActive, destEndpoint, destWeight, schedulersUsed, svcDestCount, svcDestFirst, svcFlags, svcPtr, svcSched, svcTimeout, svcUsed,
 } from './service';
-import { lastProbes, vsHome, vsLookup } from './table';
+import { lastProbes, vsHash, vsHome, vsLookupHashed } from './table';
 
 export const RR = new RoundRobin();
 export const WRR = new WeightedRoundRobin();
@@ -69,8 +69,9 @@ export function setSortMinServices(n: i32): void {
 // the whole batch (the table does not change inside one), so a runBatch that stops at a flow of
 // another scheduler leaves it looked up for the next.
 const GROUP: i32 = 16;
-/** Virtual-service lookups whose home slots are loaded together (lookUp). */
+/** Virtual-service lookups whose home slots are loaded together (lookUp), and their hashes. */
 const LOOKUP_BLOCK: i32 = 32;
+const blockHash = new StaticArray<u32>(LOOKUP_BLOCK);
 const groupSvc = new StaticArray<i32>(GROUP);
 const groupProbes = new StaticArray<i32>(GROUP);
 let groupStart: i32 = 0;
@@ -127,15 +128,19 @@ export function counterPersistHits(): u64 { return persistHits; }
 // @ts-ignore: decorator
 @inline function lookUp(flows: usize, from: i32, n: i32, svcs: usize, probes: usize): void {
   let sink: u32 = 0;
+  const hashes = changetype<usize>(blockHash);
   for (let k0 = 0; k0 < n; k0 += LOOKUP_BLOCK) {
     const k1 = min(k0 + LOOKUP_BLOCK, n);
     for (let k = k0; k < k1; k++) {
       const f = flows + <usize>(from + k) * FLOW_STRIDE;
-      sink += load<u32>(vsHome(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO)));
+      const h = vsHash(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO));
+      store<u32>(hashes + (<usize>(k - k0) << 2), h);
+      sink += load<u32>(vsHome(h));
     }
     for (let k = k0; k < k1; k++) {
       const f = flows + <usize>(from + k) * FLOW_STRIDE;
-      store<i32>(svcs + (<usize>k << 2), vsLookup(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO)));
+      store<i32>(svcs + (<usize>k << 2), vsLookupHashed(load<u32>(hashes + (<usize>(k - k0) << 2)), load<u32>(f, FLOW_DST_IP),
+        <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO)));
       store<i32>(probes + (<usize>k << 2), lastProbes());
     }
   }

@@ -44,11 +44,26 @@ export function vsInsert(vip: u32, port: u32, proto: u32, svc: i32): bool {
   return false;
 }
 
-/** The service owning (proto, vip, port), or -1; the slots examined are left in lastProbes(). */
+/** The hash a lookup of (vip, port, proto) starts from: vsHome() and vsLookupHashed() take it. */
 // @ts-ignore: decorator
-@inline export function vsLookup(vip: u32, port: u32, proto: u32): i32 {
+@inline export function vsHash(vip: u32, port: u32, proto: u32): u32 {
+  return keyHash(vip, (port << 8) | proto);
+}
+
+/** The first slot a lookup with hash `h` reads: loading it early lets the misses of many lookups overlap. */
+// @ts-ignore: decorator
+@inline export function vsHome(h: u32): usize {
+  return base + (<usize>(h & mask) << VS_SLOT_SHIFT);
+}
+
+/**
+ * The service owning (proto, vip, port), whose hash vsHash() gave `h`, or -1; the slots examined
+ * are left in lastProbes().
+ */
+// @ts-ignore: decorator
+@inline export function vsLookupHashed(h: u32, vip: u32, port: u32, proto: u32): i32 {
   const pp = (port << 8) | proto;
-  let i = keyHash(vip, pp) & mask;
+  let i = h & mask;
   let n = 1;
   let found = -1;
   while (true) {
@@ -66,12 +81,6 @@ export function vsInsert(vip: u32, port: u32, proto: u32, svc: i32): bool {
   totalProbes += <u64>n;
   lookups++;
   return found;
-}
-
-/** The first slot a lookup of the key reads: loading it early lets the misses of many lookups overlap. */
-// @ts-ignore: decorator
-@inline export function vsHome(vip: u32, port: u32, proto: u32): usize {
-  return base + (<usize>(keyHash(vip, (port << 8) | proto) & mask) << VS_SLOT_SHIFT);
 }
 
 /** Slots examined by the last lookup. */

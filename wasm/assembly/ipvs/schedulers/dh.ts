@@ -34,7 +34,8 @@ function reassign(svc: usize): void {
     reassign(svc);
   }
 
-  pick(svc: usize, flow: usize): i32 {
+  // @ts-ignore: decorator
+  @inline pick(svc: usize, flow: usize): i32 {
     const d = load<i32>(svcTable(svc) + (<usize>hash32(load<u32>(flow, FLOW_DST_IP), HT_TAB_BITS) << 2));
     setWork(1);
     return d == NO_DEST || destUnavailable(d) ? NO_DEST : d;

@@ -107,7 +107,8 @@ function reassign(svc: usize): void {
     reassign(svc);
   }
 
-  pick(svc: usize, flow: usize): i32 {
+  // @ts-ignore: decorator
+  @inline pick(svc: usize, flow: usize): i32 {
     const flags = svcFlags(svc);
     const port: u32 = (flags & SVC_F_SCHED2) != 0 ? <u32>load<u16>(flow, FLOW_SRC_PORT) : 0;
     const addr = load<u32>(flow, FLOW_SRC_IP);

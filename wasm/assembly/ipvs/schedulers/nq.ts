@@ -14,7 +14,8 @@ import { destActive, destOverloaded, destWeight, svcDestCount, svcDestFirst } fr
 
   destUpdated(svc: usize): void {}
 
-  pick(svc: usize, flow: usize): i32 {
+  // @ts-ignore: decorator
+  @inline pick(svc: usize, flow: usize): i32 {
     const first = svcDestFirst(svc);
     const n = svcDestCount(svc);
     let best = NO_DEST;

@@ -17,7 +17,8 @@ import { destUnavailable, setSvcCursor, svcCursor, svcDestCount, svcDestFirst } 
 
   destUpdated(svc: usize): void {}
 
-  pick(svc: usize, flow: usize): i32 {
+  // @ts-ignore: decorator
+  @inline pick(svc: usize, flow: usize): i32 {
     const first = svcDestFirst(svc);
     const n = svcDestCount(svc);
     const c = svcCursor(svc);

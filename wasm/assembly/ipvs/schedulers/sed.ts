@@ -15,7 +15,8 @@ import { OVERHEAD_ACTIVE_PLUS_ONE, weightedLeast } from './weighted-least';
 
   destUpdated(svc: usize): void {}
 
-  pick(svc: usize, flow: usize): i32 {
+  // @ts-ignore: decorator
+  @inline pick(svc: usize, flow: usize): i32 {
     setWork(svcDestCount(svc));
     return weightedLeast(svc, OVERHEAD_ACTIVE_PLUS_ONE);
   }

@@ -16,7 +16,8 @@ import { OVERHEAD_CONNECTIONS, weightedLeast } from './weighted-least';
 
   destUpdated(svc: usize): void {}
 
-  pick(svc: usize, flow: usize): i32 {
+  // @ts-ignore: decorator
+  @inline pick(svc: usize, flow: usize): i32 {
     setWork(svcDestCount(svc));
     return weightedLeast(svc, OVERHEAD_CONNECTIONS);
   }

@@ -61,7 +61,8 @@ function destChanged(svc: usize): void {
     destChanged(svc);
   }
 
-  pick(svc: usize, flow: usize): i32 {
+  // @ts-ignore: decorator
+  @inline pick(svc: usize, flow: usize): i32 {
     const mw = svcMw(svc);
     if (mw == 0) {
       setWork(0);
