@@ -68,7 +68,7 @@ export function setSortMinServices(n: i32): void {
 // overlap, instead of each flow taking its misses one after another. The lookups stay valid for
 // the whole batch (the table does not change inside one), so a runBatch that stops at a flow of
 // another scheduler leaves it looked up for the next.
-const GROUP: i32 = 16;
+const GROUP: i32 = 64;
 /** Virtual-service lookups whose home slots are loaded together (lookUp), and their hashes. */
 const LOOKUP_BLOCK: i32 = 32;
 const blockHash = new StaticArray<u32>(LOOKUP_BLOCK);
