@@ -2,7 +2,7 @@
 // and the expiry events it schedules (expiry.ts), and the established-path index.
 //
 // New connections are queued during a batch and put into the established-path index
-// (conn-index.ts) after it, their home slots loaded a block ahead (INSERT_BLOCK), so the cache
+// (conn-index.ts) after it, in one loop that loads their home slots a block ahead, so the cache
 // misses of independent inserts overlap instead of queueing.
 
 import { tupleHash } from './hash';
@@ -12,15 +12,8 @@ import {
 } from './layout';
 import { expiryInit, scheduleEvent } from './expiry';
 import { alignedAlloc } from '../align';
-import { indexHome, indexInit, indexPut, indexRecycle } from './conn-index';
+import { indexInit, indexPutAll, indexRecycle } from './conn-index';
 import { destAddActive, destAddInactive, destServing } from './service';
-
-/**
- * Index inserts whose home slots are loaded together, one block ahead of writing them: a loop that
- * only loads keeps all of a block's misses in flight at once, where loads interleaved with the
- * inserts' branches and stores retire too slowly to keep more than a few outstanding.
- */
-const INSERT_BLOCK: i32 = 32;
 
 let finTimeout: f64 = 120;
 let udpTimeout: f64 = 300;
@@ -108,34 +101,7 @@ export function connBatchCommit(): void {
   const n = queued;
   queued = 0;
   indexRecycle();
-  let sink: u32 = 0;
-  if (noTouch) {
-    for (let k = 0; k < n; k++) {
-      const q = queue + (<usize>k << CIDX_SHIFT);
-      indexPut(q, load<u32>(q, CIDX_PASS));
-    }
-  } else {
-    sink += touchSlots(0, min(INSERT_BLOCK, n));
-    for (let k0 = 0; k0 < n; k0 += INSERT_BLOCK) {
-      const k1 = min(k0 + INSERT_BLOCK, n);
-      sink += touchSlots(k1, min(k1 + INSERT_BLOCK, n));
-      for (let k = k0; k < k1; k++) {
-        const q = queue + (<usize>k << CIDX_SHIFT);
-        indexPut(q, load<u32>(q, CIDX_PASS));
-      }
-    }
-  }
-  touchSink = sink;
-}
-
-/** Loads the home slots of queued inserts [from, to) in one tight loop. */
-// @ts-ignore: decorator
-@inline function touchSlots(from: i32, to: i32): u32 {
-  let sink: u32 = 0;
-  for (let k = from; k < to; k++) {
-    sink += load<u32>(indexHome(load<u32>(queue + (<usize>k << CIDX_SHIFT), CIDX_PASS)));
-  }
-  return sink;
+  indexPutAll(queue, n, !noTouch);
 }
 
 /** Keeps the sum of touch loads, so they are not optimised away. */
