@@ -4,7 +4,7 @@
 // and where rr's time goes (timing variants that drop the scheduler and/or the connection table).
 //
 // Run: npx tsc -p tsconfig.build.json && node --expose-gc dist/bench/ipvs-micro.js [--quick]
-//      [--schedulers rr,sh] [--rounds 7]
+//      [--schedulers rr,sh] [--rounds 7] [--sizes 100,10000] [--endpoints 3]
 // Each case: a fresh engine, warmed up over 150 s of simulated time by replaying a 2^20-flow trace
 // (start times shifted by the trace's span on each pass), then rounds of timed batches of 65,536
 // flows (one JS→WASM call each; copying a batch into WASM memory is untimed). The rr breakdown
@@ -43,8 +43,13 @@ const ROUNDS = Number.isFinite(roundsArg) ? roundsArg : quick ? 5 : 7;
 const schedArg = args[args.indexOf('--schedulers') + 1];
 const schedulers: readonly SchedulerName[] = args.includes('--schedulers') && schedArg !== undefined
   ? (schedArg.split(',') as SchedulerName[]) : SCHEDULER_NAMES;
-const SIZES = quick ? [100, 10_000] : [100, 1_000, 10_000, 100_000];
-const ENDPOINTS = quick ? [3] : [3, 32];
+/** The numbers after `--name`, comma-separated, or `fallback`. */
+function listArg(name: string, fallback: readonly number[]): readonly number[] {
+  const at = args.indexOf(name);
+  return at >= 0 && args[at + 1] !== undefined ? args[at + 1]!.split(',').map(Number) : fallback;
+}
+const SIZES = listArg('--sizes', quick ? [100, 10_000] : [100, 1_000, 10_000, 100_000]);
+const ENDPOINTS = listArg('--endpoints', quick ? [3] : [3, 32]);
 const build = defaultBuild();
 
 /** A packed trace of the default workload: TRACE flows, `span` seconds of simulated time. */
