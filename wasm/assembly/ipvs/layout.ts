@@ -6,11 +6,13 @@
 //  0          4                     8           12         16
 // │ vip u32  │ port<<8 | proto u32 │ svc i32   │ pad      │      svc = -1: empty slot
 //
-// ╒════════════════════════════ Service record (64 bytes) ════════════════════════════╕
-//  0      4     6     7      8       12         16        20       24             32
-// │ vip  │port │proto│sched │flags  │destFirst │destCount│destCap │ timeout f64  │
-//  32       36    40    44    48          52         56        60   64
-// │cursor  │ cw  │ mw  │ di  │table ptr  │ destBase │ dirty   │pad │
+// ╒═══════════════════════ Service record (32 bytes: what a decision reads) ═══════════════════════╕
+//  0      4     6     7      8       12         16         20       24    28          32
+// │ vip  │port │proto│sched │flags  │destFirst │destCount │cursor  │ cw  │table ptr  │
+// ╒══════════ Service cold record (32 bytes, same index in its own array) ══════════╕
+//  0              8         12         16    20    24    32
+// │ timeout f64  │destCap  │destBase  │ mw  │ di  │pad  │
+//   Two service records to a cache line: the records decisions read take half the cache they did.
 //   dests of one service occupy [destBase, destBase + destCap); the list is the contiguous range
 //   [destFirst, destFirst + destCount): adding at the head is destFirst -= 1 (kernel list_add_rcu).
 //   cursor = list position of rr/wrr's `cl`, -1 = the list head itself.
@@ -61,8 +63,8 @@ export const VS_VIP: usize = 0;
 export const VS_PORTPROTO: usize = 4;
 export const VS_SVC: usize = 8;
 
-export const SVC_STRIDE: usize = 64;
-export const SVC_SHIFT: usize = 6;
+export const SVC_STRIDE: usize = 32;
+export const SVC_SHIFT: usize = 5;
 export const SVC_VIP: usize = 0;
 export const SVC_PORT: usize = 4;
 export const SVC_PROTO: usize = 6;
@@ -70,14 +72,15 @@ export const SVC_SCHED: usize = 7;
 export const SVC_FLAGS: usize = 8;
 export const SVC_DEST_FIRST: usize = 12;
 export const SVC_DEST_COUNT: usize = 16;
-export const SVC_DEST_CAP: usize = 20;
-export const SVC_TIMEOUT: usize = 24;
-export const SVC_CURSOR: usize = 32;
-export const SVC_CW: usize = 36;
-export const SVC_MW: usize = 40;
-export const SVC_DI: usize = 44;
-export const SVC_TABLE: usize = 48;
-export const SVC_DEST_BASE: usize = 52;
+export const SVC_CURSOR: usize = 20;
+export const SVC_CW: usize = 24;
+export const SVC_TABLE: usize = 28;
+export const SVC_COLD_STRIDE: usize = 32;
+export const SVC_TIMEOUT: usize = 0;
+export const SVC_DEST_CAP: usize = 8;
+export const SVC_DEST_BASE: usize = 12;
+export const SVC_MW: usize = 16;
+export const SVC_DI: usize = 20;
 
 export const DEST_STRIDE: usize = 16;
 export const DEST_SHIFT: usize = 4;

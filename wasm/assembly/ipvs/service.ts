@@ -7,11 +7,12 @@ import {
   COUNT_ACTIVE, COUNT_INACTIVE, COUNT_SHIFT, COUNT_STRIDE, DEST_ENDPOINT, DEST_FLAGS, DEST_F_OVERLOAD, DEST_F_SERVING, DEST_IP,
   DEST_LAST_WEIGHT, DEST_PORT, DEST_SHIFT, DEST_STRIDE, DEST_WEIGHT, SVC_CURSOR, SVC_CW,
   SVC_DEST_BASE, SVC_DEST_CAP, SVC_DEST_COUNT, SVC_DEST_FIRST, SVC_DI, SVC_FLAGS, SVC_MW,
-  SVC_PORT, SVC_PROTO, SVC_SCHED, SVC_SHIFT, SVC_STRIDE, SVC_TABLE, SVC_TIMEOUT, SVC_VIP,
+  SVC_COLD_STRIDE, SVC_PORT, SVC_PROTO, SVC_SCHED, SVC_SHIFT, SVC_STRIDE, SVC_TABLE, SVC_TIMEOUT, SVC_VIP,
 } from './layout';
 
 /** Arena bases and fill levels (set once by ipvsInit). */
 export let svcBase: usize = 0;
+let coldBase: usize = 0; // service cold records (layout.ts)
 export let svcCapacity: i32 = 0;
 export let svcUsed: i32 = 0;
 /** Bit `id` set when some service uses scheduler `id`. */
@@ -29,6 +30,8 @@ export function serviceArenaInit(services: i32, dests: i32): void {
   destUsed = 0;
   svcBase = alignedAlloc(<usize>max(services, 1) * SVC_STRIDE);
   memory.fill(svcBase, 0, <usize>max(services, 1) * SVC_STRIDE);
+  coldBase = alignedAlloc(<usize>max(services, 1) * SVC_COLD_STRIDE);
+  memory.fill(coldBase, 0, <usize>max(services, 1) * SVC_COLD_STRIDE);
   destBase = alignedAlloc(<usize>max(dests, 1) * DEST_STRIDE);
   memory.fill(destBase, 0, <usize>max(dests, 1) * DEST_STRIDE);
   countBase = alignedAlloc(<usize>max(dests, 1) * COUNT_STRIDE);
@@ -51,6 +54,9 @@ export function destClaim(n: i32): i32 {
 
 // @ts-ignore: decorator
 @inline export function svcPtr(s: i32): usize { return svcBase + (<usize>s << SVC_SHIFT); }
+/** The cold record of the service record at `p` (the strides are equal, so the offsets are too). */
+// @ts-ignore: decorator
+@inline function svcCold(p: usize): usize { return coldBase + (p - svcBase); }
 // @ts-ignore: decorator
 @inline export function destPtr(d: i32): usize { return destBase + (<usize>d << DEST_SHIFT); }
 // @ts-ignore: decorator
@@ -72,11 +78,11 @@ export function destClaim(n: i32): i32 {
 // @ts-ignore: decorator
 @inline export function svcDestCount(p: usize): i32 { return load<i32>(p, SVC_DEST_COUNT); }
 // @ts-ignore: decorator
-@inline export function svcDestCap(p: usize): i32 { return load<i32>(p, SVC_DEST_CAP); }
+@inline export function svcDestCap(p: usize): i32 { return load<i32>(svcCold(p), SVC_DEST_CAP); }
 // @ts-ignore: decorator
-@inline export function svcDestBase(p: usize): i32 { return load<i32>(p, SVC_DEST_BASE); }
+@inline export function svcDestBase(p: usize): i32 { return load<i32>(svcCold(p), SVC_DEST_BASE); }
 // @ts-ignore: decorator
-@inline export function svcTimeout(p: usize): f64 { return load<f64>(p, SVC_TIMEOUT); }
+@inline export function svcTimeout(p: usize): f64 { return load<f64>(svcCold(p), SVC_TIMEOUT); }
 // @ts-ignore: decorator
 @inline export function svcCursor(p: usize): i32 { return load<i32>(p, SVC_CURSOR); }
 // @ts-ignore: decorator
@@ -86,13 +92,13 @@ export function destClaim(n: i32): i32 {
 // @ts-ignore: decorator
 @inline export function setSvcCw(p: usize, v: i32): void { store<i32>(p, v, SVC_CW); }
 // @ts-ignore: decorator
-@inline export function svcMw(p: usize): i32 { return load<i32>(p, SVC_MW); }
+@inline export function svcMw(p: usize): i32 { return load<i32>(svcCold(p), SVC_MW); }
 // @ts-ignore: decorator
-@inline export function setSvcMw(p: usize, v: i32): void { store<i32>(p, v, SVC_MW); }
+@inline export function setSvcMw(p: usize, v: i32): void { store<i32>(svcCold(p), v, SVC_MW); }
 // @ts-ignore: decorator
-@inline export function svcDi(p: usize): i32 { return load<i32>(p, SVC_DI); }
+@inline export function svcDi(p: usize): i32 { return load<i32>(svcCold(p), SVC_DI); }
 // @ts-ignore: decorator
-@inline export function setSvcDi(p: usize, v: i32): void { store<i32>(p, v, SVC_DI); }
+@inline export function setSvcDi(p: usize, v: i32): void { store<i32>(svcCold(p), v, SVC_DI); }
 // @ts-ignore: decorator
 @inline export function svcTable(p: usize): usize { return <usize>load<u32>(p, SVC_TABLE); }
 // @ts-ignore: decorator
@@ -159,6 +165,7 @@ export function destSetWeight(d: i32, weight: i32): void {
 export function svcWrite(s: i32, vip: u32, port: u32, proto: u32, sched: i32, flags: u32, timeout: f64, destBaseIdx: i32, destCap: i32): void {
   const p = svcPtr(s);
   memory.fill(p, 0, SVC_STRIDE);
+  memory.fill(svcCold(p), 0, SVC_COLD_STRIDE);
   store<u32>(p, vip, SVC_VIP);
   store<u16>(p, <u16>port, SVC_PORT);
   store<u8>(p, <u8>proto, SVC_PROTO);
@@ -167,9 +174,9 @@ export function svcWrite(s: i32, vip: u32, port: u32, proto: u32, sched: i32, fl
   store<u32>(p, flags, SVC_FLAGS);
   store<i32>(p, destBaseIdx + destCap, SVC_DEST_FIRST);
   store<i32>(p, 0, SVC_DEST_COUNT);
-  store<i32>(p, destCap, SVC_DEST_CAP);
-  store<i32>(p, destBaseIdx, SVC_DEST_BASE);
-  store<f64>(p, timeout, SVC_TIMEOUT);
+  store<i32>(svcCold(p), destCap, SVC_DEST_CAP);
+  store<i32>(svcCold(p), destBaseIdx, SVC_DEST_BASE);
+  store<f64>(svcCold(p), timeout, SVC_TIMEOUT);
   store<i32>(p, -1, SVC_CURSOR);
 }
 
