@@ -18,9 +18,11 @@
 //   cursor = list position of rr/wrr's `cl`, -1 = the list head itself.
 //   table = dh/sh 256 × i32 or mh 4093 × i32 global dest indices (NO_DEST = empty bucket).
 //
-// ╒════════════ Destination record (16 bytes) ════════════╕   ╒═══ Destination counts (8 bytes) ═══╕
-//  0          4      8      10      12       14          16    0          4            8
-// │endpoint  │ ip   │port  │flags  │weight  │lastWeight  │     │ active   │ inactive   │
+// ╒══ Destination record (8 bytes) ══╕  ╒═ Destination cold record (8 bytes) ═╕  ╒═══ Destination counts (8 bytes) ═══╕
+//  0          4        6        8       0      4      6            8              0          4            8
+// │endpoint  │weight  │flags   │       │ ip   │port  │lastWeight  │              │ active   │ inactive   │
+//   a decision reads the record (availability, the endpoint it answers) and the counts; the cold
+//   record (address and last_weight: mh's table build, ipvsadm) sits at the same index apart.
 //   weights are the kernel's 0…65535; the counts live apart because only the core writes them
 //   and expiry fires them at random destinations: 8 bytes each keep that working set small.
 //
@@ -82,14 +84,15 @@ export const SVC_DEST_BASE: usize = 12;
 export const SVC_MW: usize = 16;
 export const SVC_DI: usize = 20;
 
-export const DEST_STRIDE: usize = 16;
-export const DEST_SHIFT: usize = 4;
+export const DEST_STRIDE: usize = 8;
+export const DEST_SHIFT: usize = 3;
 export const DEST_ENDPOINT: usize = 0;
-export const DEST_IP: usize = 4;
-export const DEST_PORT: usize = 8;
-export const DEST_FLAGS: usize = 10;
-export const DEST_WEIGHT: usize = 12;
-export const DEST_LAST_WEIGHT: usize = 14;
+export const DEST_WEIGHT: usize = 4;
+export const DEST_FLAGS: usize = 6;
+export const DEST_COLD_STRIDE: usize = 8;
+export const DEST_IP: usize = 0;
+export const DEST_PORT: usize = 4;
+export const DEST_LAST_WEIGHT: usize = 6;
 
 export const COUNT_STRIDE: usize = 8;
 export const COUNT_SHIFT: usize = 3;

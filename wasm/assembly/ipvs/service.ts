@@ -4,7 +4,7 @@
 
 import { alignedAlloc } from '../align';
 import {
-  COUNT_ACTIVE, COUNT_INACTIVE, COUNT_SHIFT, COUNT_STRIDE, DEST_ENDPOINT, DEST_FLAGS, DEST_F_OVERLOAD, DEST_F_SERVING, DEST_IP,
+  COUNT_ACTIVE, COUNT_INACTIVE, COUNT_SHIFT, COUNT_STRIDE, DEST_COLD_STRIDE, DEST_ENDPOINT, DEST_FLAGS, DEST_F_OVERLOAD, DEST_F_SERVING, DEST_IP,
   DEST_LAST_WEIGHT, DEST_PORT, DEST_SHIFT, DEST_STRIDE, DEST_WEIGHT, SVC_CURSOR, SVC_CW,
   SVC_DEST_BASE, SVC_DEST_CAP, SVC_DEST_COUNT, SVC_DEST_FIRST, SVC_DI, SVC_FLAGS, SVC_MW,
   SVC_COLD_STRIDE, SVC_PORT, SVC_PROTO, SVC_SCHED, SVC_SHIFT, SVC_STRIDE, SVC_TABLE, SVC_TIMEOUT, SVC_VIP,
@@ -13,6 +13,7 @@ import {
 /** Arena bases and fill levels (set once by ipvsInit). */
 export let svcBase: usize = 0;
 let coldBase: usize = 0; // service cold records (layout.ts)
+let destColdBase: usize = 0; // destination cold records
 export let svcCapacity: i32 = 0;
 export let svcUsed: i32 = 0;
 /** Bit `id` set when some service uses scheduler `id`. */
@@ -34,6 +35,8 @@ export function serviceArenaInit(services: i32, dests: i32): void {
   memory.fill(coldBase, 0, <usize>max(services, 1) * SVC_COLD_STRIDE);
   destBase = alignedAlloc(<usize>max(dests, 1) * DEST_STRIDE);
   memory.fill(destBase, 0, <usize>max(dests, 1) * DEST_STRIDE);
+  destColdBase = alignedAlloc(<usize>max(dests, 1) * DEST_COLD_STRIDE);
+  memory.fill(destColdBase, 0, <usize>max(dests, 1) * DEST_COLD_STRIDE);
   countBase = alignedAlloc(<usize>max(dests, 1) * COUNT_STRIDE);
   memory.fill(countBase, 0, <usize>max(dests, 1) * COUNT_STRIDE);
 }
@@ -59,6 +62,8 @@ export function destClaim(n: i32): i32 {
 @inline function svcCold(p: usize): usize { return coldBase + (p - svcBase); }
 // @ts-ignore: decorator
 @inline export function destPtr(d: i32): usize { return destBase + (<usize>d << DEST_SHIFT); }
+// @ts-ignore: decorator
+@inline function destColdPtr(d: i32): usize { return destColdBase + <usize>d * DEST_COLD_STRIDE; }
 // @ts-ignore: decorator
 @inline function countPtr(d: i32): usize { return countBase + (<usize>d << COUNT_SHIFT); }
 
@@ -108,13 +113,13 @@ export function destClaim(n: i32): i32 {
 // @ts-ignore: decorator
 @inline export function destEndpoint(d: i32): i32 { return load<i32>(destPtr(d), DEST_ENDPOINT); }
 // @ts-ignore: decorator
-@inline export function destIp(d: i32): u32 { return load<u32>(destPtr(d), DEST_IP); }
+@inline export function destIp(d: i32): u32 { return load<u32>(destColdPtr(d), DEST_IP); }
 // @ts-ignore: decorator
-@inline export function destPort(d: i32): u32 { return <u32>load<u16>(destPtr(d), DEST_PORT); }
+@inline export function destPort(d: i32): u32 { return <u32>load<u16>(destColdPtr(d), DEST_PORT); }
 // @ts-ignore: decorator
 @inline export function destWeight(d: i32): i32 { return <i32>load<u16>(destPtr(d), DEST_WEIGHT); }
 // @ts-ignore: decorator
-@inline export function destLastWeight(d: i32): i32 { return <i32>load<u16>(destPtr(d), DEST_LAST_WEIGHT); }
+@inline export function destLastWeight(d: i32): i32 { return <i32>load<u16>(destColdPtr(d), DEST_LAST_WEIGHT); }
 // @ts-ignore: decorator
 @inline export function destActive(d: i32): i32 { return load<i32>(countPtr(d), COUNT_ACTIVE); }
 // @ts-ignore: decorator
@@ -147,10 +152,10 @@ export function destClaim(n: i32): i32 {
 export function destWrite(d: i32, endpoint: i32, ip: u32, port: u32, weight: i32, serving: bool): void {
   const p = destPtr(d);
   store<i32>(p, endpoint, DEST_ENDPOINT);
-  store<u32>(p, ip, DEST_IP);
-  store<u16>(p, <u16>port, DEST_PORT);
+  store<u32>(destColdPtr(d), ip, DEST_IP);
+  store<u16>(destColdPtr(d), <u16>port, DEST_PORT);
   store<u16>(p, <u16>weight, DEST_WEIGHT);
-  store<u16>(p, <u16>weight, DEST_LAST_WEIGHT);
+  store<u16>(destColdPtr(d), <u16>weight, DEST_LAST_WEIGHT);
   store<u64>(countPtr(d), 0);
   store<u16>(p, <u16>(serving ? DEST_F_SERVING : 0), DEST_FLAGS);
 }
@@ -159,7 +164,7 @@ export function destWrite(d: i32, endpoint: i32, ip: u32, port: u32, weight: i32
 export function destSetWeight(d: i32, weight: i32): void {
   const p = destPtr(d);
   store<u16>(p, <u16>weight, DEST_WEIGHT);
-  if (weight != 0) store<u16>(p, <u16>weight, DEST_LAST_WEIGHT);
+  if (weight != 0) store<u16>(destColdPtr(d), <u16>weight, DEST_LAST_WEIGHT);
 }
 
 export function svcWrite(s: i32, vip: u32, port: u32, proto: u32, sched: i32, flags: u32, timeout: f64, destBaseIdx: i32, destCap: i32): void {
