@@ -14,11 +14,13 @@
 //   +scheduler  lookup + rr (NO_CONNECTIONS)
 //   +events     + connection accounting: counters, expiry events, templates (NO_INDEX)
 //   full        + established-path index inserts (FULL); NO_TOUCH: the same without touch-ahead
-//   established one index lookup per packet, on the flows of the batch just decided (hits)
-// Every timed call gets a batch of its own that nothing has touched yet, so none reads what an
-// earlier variant left in cache. The variants that skip connections are followed by an untimed FULL
-// decision of their batch, so every batch opens its connections and the live count holds (printed:
-// lowest seen … at the end).
+//   established one index lookup per packet, on the flows of the batch just decided (hits in the
+//               newest index generation), and again OLDER_ROUNDS rounds later ("65 s later"),
+//               when the lookups walk about 20 generations back
+// Every timed decision gets a batch of its own that nothing has touched yet, so none reads what an
+// earlier variant left in cache. The variants that skip connections are followed by an untimed
+// FULL decision of their batch, so every batch opens its connections and the live count holds
+// (printed: lowest seen … at the end).
 // From 16,384 services (sortMinServices) the one-scheduler clusters here decide each batch in
 // service order (wasm/assembly/ipvs/dispatch.ts runSorted) when the scheduler never reads the counts.
 
@@ -100,6 +102,10 @@ class Replayer {
       this.#pass++;
     }
   }
+  /** A copy of the batch loaded last. */
+  snapshot(): Uint8Array {
+    return this.#scratch.slice();
+  }
   /** Simulated seconds replayed so far. */
   get seconds(): number {
     return (this.#pass * TRACE + this.#pos) / RATE;
@@ -144,6 +150,12 @@ function env(): string {
 const gc = (globalThis as { gc?: () => void }).gc;
 /** Variants that touch neither time nor connections: their batch is then decided FULL, untimed. */
 const SKIPPING = [['lookup', IpvsBenchMode.LOOKUP_ONLY], ['+scheduler', IpvsBenchMode.NO_CONNECTIONS]] as const;
+/**
+ * Rounds between deciding a batch and timing its established lookups again: each round opens five
+ * batches of connections (about 16 s of traffic), so 4 rounds put them about 65 s, some 20 index
+ * generations, back — still alive at a FIN timeout of 120 s.
+ */
+const OLDER_ROUNDS = 4;
 /** Variants that open connections: each on its own batch. */
 const OWN_BATCH = [['+events', IpvsBenchMode.NO_INDEX], ['full-no-touch', IpvsBenchMode.NO_TOUCH]] as const;
 
@@ -177,6 +189,7 @@ for (const E of ENDPOINTS) {
         samples.set(k, [...(samples.get(k) ?? []), v]);
       };
       let liveLo = Infinity;
+      const decided: Uint8Array[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         if (!withBreakdown) {
           r.load();
@@ -187,6 +200,12 @@ for (const E of ENDPOINTS) {
         r.load();
         add('full', time(() => engine.decideWritten(BATCH)));
         add('established', time(() => engine.establishedWritten(BATCH)));
+        // the same lookups OLDER_ROUNDS rounds later, when these connections sit generations back
+        decided.push(r.snapshot());
+        if (decided.length > OLDER_ROUNDS) {
+          engine.writeFlowBytes(decided.shift()!);
+          add('established-older', time(() => engine.establishedWritten(BATCH)));
+        }
         for (const [label, mode] of SKIPPING) {
           r.load();
           engine.setBenchMode(mode);
@@ -223,10 +242,10 @@ for (const E of ENDPOINTS) {
   for (const s of schedulers) console.log(s.padEnd(6) + SIZES.map((n) => fmt(results.get(`${s}/${n}/${E}`))).join(''));
 }
 console.log('\n# where rr\'s time goes (E = 3, ns per flow, medians; each part = the variant minus the one before)');
-console.log(`${'N'.padStart(8)}${['lookup', 'scheduler', 'accounting', 'index ins.', 'full', 'no-touch', 'established'].map((h) => h.padStart(12)).join('')}`);
+console.log(`${'N'.padStart(8)}${['lookup', 'scheduler', 'accounting', 'index ins.', 'full', 'no-touch', 'established', '65 s later'].map((h) => h.padStart(12)).join('')}`);
 for (const [n, m] of breakdown) {
   const v = (k: string): number => m.get(k) ?? NaN;
-  const parts = [v('lookup'), v('+scheduler') - v('lookup'), v('+events') - v('+scheduler'), v('full') - v('+events'), v('full'), v('full-no-touch'), v('established')];
+  const parts = [v('lookup'), v('+scheduler') - v('lookup'), v('+events') - v('+scheduler'), v('full') - v('+events'), v('full'), v('full-no-touch'), v('established'), v('established-older')];
   console.log(n.padStart(8) + parts.map((x) => fmt(x, 12)).join(''));
 }
 const rr10k = results.get('rr/10000/3');

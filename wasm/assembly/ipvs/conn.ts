@@ -1,5 +1,5 @@
-// Connections (dataplane.md 1.13–1.15, SPEC 3): what opening one does to its destination's counters
-// and the expiry events it schedules (expiry.ts), and the established-path index.
+// Connections (dataplane.md 1.13–1.15, SPEC 3): what opening one does to its destination's counters,
+// the expiry events it schedules (expiry.ts), and its entry for the established-path index.
 //
 // New connections are queued during a batch and put into the established-path index
 // (conn-index.ts) after it, in one loop that loads their home slots a block ahead, so the cache
@@ -85,7 +85,7 @@ export function connInit(capacity: i32, tickBits: i32, wheelBits: i32, fin: f64,
   return gone;
 }
 
-// ── index ───────────────────────────────────────────────────────────────────────────────────────
+// ── queue for the index ─────────────────────────────────────────────────────────────────────────
 
 /** Room for `count` queued connections (called before a batch). */
 export function connBatchReserve(count: i32): void {

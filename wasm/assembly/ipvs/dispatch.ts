@@ -363,7 +363,8 @@ export function ipvsDecideBatch(flows: usize, count: i32, out: usize): i32 {
 
 /**
  * Established packets (SPEC 1): one connection-table lookup per packet, keyed on the Flow record's
- * tuple. Result: verdict DNAT with the connection's endpoint, or NOMATCH; work = chain entries examined.
+ * tuple. Result: verdict DNAT with the connection's endpoint, or NOMATCH; work = index slots examined,
+ * over every generation the lookup walked.
  */
 export function ipvsEstablishedBatch(flows: usize, count: i32, out: usize): i32 {
   // touching the slot LOOKUP_AHEAD flows ahead keeps that many independent misses in flight

@@ -1,18 +1,19 @@
 // IPVS engine records and arenas: every stride and offset of the virtual-service table, services,
 // destinations, the connection index, persistence templates and the expiry wheel. Accessors in service.ts,
-// table.ts, conn.ts, expiry.ts and persist.ts only ever use these names.
+// table.ts, conn.ts, conn-index.ts, expiry.ts and persist.ts only ever use these names.
 //
 // ╒════════════════ Virtual-service table slot (16 bytes, open addressing) ════════════════╕
 //  0          4                     8           12         16
 // │ vip u32  │ port<<8 | proto u32 │ svc i32   │ pad      │      svc = -1: empty slot
 //
-// ╒═══════════════════════ Service record (32 bytes: what a decision reads) ═══════════════════════╕
+// ╒════════════ Service record (32 bytes: all an rr, lc, wlc, sed, nq, dh, sh or mh decision reads) ════════════╕
 //  0      4     6     7      8       12         16         20       24    28          32
 // │ vip  │port │proto│sched │flags  │destFirst │destCount │cursor  │ cw  │table ptr  │
 // ╒══════════ Service cold record (32 bytes, same index in its own array) ══════════╕
 //  0              8         12         16    20    24    32
 // │ timeout f64  │destCap  │destBase  │ mw  │ di  │pad  │
 //   Two service records to a cache line: the records decisions read take half the cache they did.
+//   wrr also reads mw/di, and a persistent service its timeout, from the cold record.
 //   dests of one service occupy [destBase, destBase + destCap); the list is the contiguous range
 //   [destFirst, destFirst + destCount): adding at the head is destFirst -= 1 (kernel list_add_rcu).
 //   cursor = list position of rr/wrr's `cl`, -1 = the list head itself.
