@@ -11,7 +11,7 @@ import {
   PROTO_UDP, SYN_RECV_TIMEOUT,
 } from './layout';
 import { expiryInit, scheduleEvent } from './expiry';
-import { alignedAlloc } from '../align';
+import { alignedAlloc } from '../cache';
 import { indexInit, indexPutAll, indexRecycle } from './conn-index';
 import { destAddActive, destAddInactive, destServing } from './service';
 
@@ -21,7 +21,6 @@ let udpTimeout: f64 = 300;
 let queue: usize = 0; // connections of the running batch, in index-entry layout (pass = tuple hash)
 let queueCap: i32 = 0;
 let queued: i32 = 0;
-let touchSink: u32 = 0;
 
 /** Timing variants (bench only): skip the index, or insert without touching ahead. */
 let skipIndex = false;
@@ -102,9 +101,4 @@ export function connBatchCommit(): void {
   queued = 0;
   indexRecycle();
   indexPutAll(queue, n, !noTouch);
-}
-
-/** Keeps the sum of touch loads, so they are not optimised away. */
-export function connKeep(sink: u32): void {
-  touchSink += sink;
 }

@@ -10,7 +10,8 @@ import {
   NO_ENDPOINT, RESULT_ENDPOINT, RESULT_EXTRA, RESULT_STRIDE, RESULT_VERDICT, RESULT_WORK, VERDICT_DNAT,
   VERDICT_NOMATCH, VERDICT_REJECT,
 } from '../layout';
-import { connBatchCommit, connBatchReserve, connCreate, connKeep, connSetBench } from './conn';
+import { connBatchCommit, connBatchReserve, connCreate, connSetBench } from './conn';
+import { keepTouches } from '../cache';
 import { indexHome, indexLookup, lastChainWork } from './conn-index';
 import { tupleHash } from './hash';
 import { advance, expiryGrow, expiryReady } from './expiry';
@@ -144,7 +145,7 @@ export function counterPersistHits(): u64 { return persistHits; }
       store<i32>(probes + (<usize>k << 2), lastProbes());
     }
   }
-  connKeep(sink);
+  keepTouches(sink);
 }
 
 /** Looks up flows [from, from + GROUP) ∩ [from, count) and loads what their decisions will read. */
@@ -164,7 +165,7 @@ function lookAhead(flows: usize, from: i32, count: i32): void {
   }
   groupStart = from;
   groupEnd = from + n;
-  connKeep(sink);
+  keepTouches(sink);
 }
 
 /** Decides the flow at `f` (service `s`, or -1: no virtual service) into the result at `r`. */
@@ -379,7 +380,7 @@ export function ipvsEstablishedBatch(flows: usize, count: i32, out: usize): i32 
     if (d >= 0) writeResult(r, VERDICT_DNAT, destEndpoint(d), lastChainWork(), 0);
     else writeResult(r, VERDICT_NOMATCH, NO_ENDPOINT, lastChainWork(), 0);
   }
-  connKeep(sink);
+  keepTouches(sink);
   return count;
 }
 

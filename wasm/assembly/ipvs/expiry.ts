@@ -27,7 +27,7 @@ import {
   EV_WORD, LIST_COUNT, LIST_HEAD, LIST_SHIFT, LIST_TAIL, NEAR_BITS, NEAR_MASK, NEAR_SLOTS, SUB_BITS_MAX,
 } from './layout';
 import { destAddActive, destAddInactive } from './service';
-import { alignedAlloc } from '../align';
+import { alignedAlloc } from '../cache';
 
 /**
  * Free chunks the decision loop keeps in hand before each flow: advance() may open one near tail

@@ -2,7 +2,7 @@
 // service is the contiguous range [destFirst, destFirst + destCount) of the destination arena,
 // in kernel list order (position 0 = list head = the most recently added destination).
 
-import { alignedAlloc } from '../align';
+import { alignedAlloc } from '../cache';
 import {
   COUNT_ACTIVE, COUNT_INACTIVE, COUNT_SHIFT, COUNT_STRIDE, DEST_COLD_STRIDE, DEST_ENDPOINT, DEST_FLAGS, DEST_F_OVERLOAD, DEST_F_SERVING, DEST_IP,
   DEST_LAST_WEIGHT, DEST_PORT, DEST_SHIFT, DEST_STRIDE, DEST_WEIGHT, SVC_CURSOR, SVC_CW,

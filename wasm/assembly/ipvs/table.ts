@@ -1,7 +1,7 @@
 // Virtual-service table: open addressing with linear probing over 2^bits slots (load ≤ 1/2, sized
 // by the host), keyed by (VIP, port, protocol). Probes (slots examined) are counted per lookup.
 
-import { alignedAlloc } from '../align';
+import { alignedAlloc } from '../cache';
 import { fmix32 } from './hash';
 import { VS_PORTPROTO, VS_SLOT_SHIFT, VS_SLOT_STRIDE, VS_SVC, VS_VIP } from './layout';
 
