@@ -7,7 +7,6 @@ import { decodeShardFile, SHARD_FILE_IDENTIFIER, type ShardFile } from '../forma
 import { parseReport } from '../report/read-report.js';
 import { reportCases, reportCrossovers, SCHEMA_VERSION, type Report } from '../report/json-report.js';
 import { terminalTables } from '../report/tables.js';
-import { captureEnv } from '../report/env.js';
 import { planCases } from '../run/cases.js';
 import { caseResult } from '../run/case-result.js';
 import { mergeShards } from '../run/merge.js';
@@ -20,7 +19,11 @@ import { writeReportFiles } from './run.js';
 /** Help text of `kpbench merge`. */
 export const MERGE_HELP = 'kpbench merge SHARD.json|SHARD.kpbs... [--json FILE] [--markdown FILE] [--svg FILE] [--out-dir DIR]';
 
-/** Merges partial reports into a full one. @throws {KpbenchError} on mismatched or incomplete shards */
+/**
+ * Merges partial reports into a full one. Its env is the first shard's (the machine and build the run
+ * used; SIMD only if every shard had it), never the merging machine's.
+ * @throws {KpbenchError} on mismatched or incomplete shards
+ */
 export function mergeReports(reports: ReadonlyArray<{ source: string; report: Report }>): Report {
   const first = reports[0]!;
   const workload = JSON.stringify({ ...first.report.workload, workers: 0 });
@@ -50,7 +53,7 @@ export function mergeReports(reports: ReadonlyArray<{ source: string; report: Re
   const cases = reportCases(results);
   const simd = reports.every((r) => r.report.env.simd);
   return {
-    schemaVersion: SCHEMA_VERSION, tool: 'kpbench', env: { ...captureEnv(simd), commit: first.report.env.commit },
+    schemaVersion: SCHEMA_VERSION, tool: 'kpbench', env: { ...first.report.env, simd },
     workload: w, complete: true,
     run: { wallMs: Math.max(...reports.map((r) => r.report.run.wallMs)), cpuMs: reports.reduce((a, r) => a + r.report.run.cpuMs, 0) },
     cases, crossovers: reportCrossovers(cases),

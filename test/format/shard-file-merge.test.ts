@@ -57,9 +57,11 @@ describe('merge of .kpbs shard files', () => {
   });
 
   it('takes the SIMD flag and commit from the env a .kpbs file recorded, not from the merging machine', () => {
-    const scalar = mergeReports([binaryShard(1, { simd: false, commit: 'feedface0001' }), json[0]!, json[2]!]);
+    const scalar = mergeReports([binaryShard(1, { simd: false, commit: 'feedface0001', cpu: 'the shard machine', cores: 96 }), json[0]!, json[2]!]);
     expect(scalar.env.simd).toBe(false);
     expect(scalar.env.commit).toBe('feedface0001');
+    expect(scalar.env.cpu).toBe('the shard machine');
+    expect(scalar.env.cores).toBe(96);
     expect(mergeReports([json[0]!, binaryShard(1, { simd: true }), json[2]!]).env.simd).toBe(true);
     expect(mergeReports([json[0]!, json[1]!, binaryShard(2, { simd: false })]).env.simd).toBe(false);
   });
