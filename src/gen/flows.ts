@@ -122,7 +122,7 @@ export function workloadPlan(cluster: Cluster, o: WorkloadOptions): WorkloadPlan
 }
 
 function chooseService(a: number, n: number, alias: Uint32Array | null): number {
-  const j = Math.floor((a / U32) * n); // a·n < 2^53: exact
+  const j = Math.floor((a / U32) * n); // exact while a·n < 2^53, i.e. n < 2^21 services
   if (alias === null) return j;
   return (Math.imul(a, n) >>> 0) < alias[2 * j]! ? j : alias[2 * j + 1]!;
 }

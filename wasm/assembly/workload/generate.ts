@@ -7,7 +7,7 @@
 // an x_j are used (a product's low bits depend on a's low bits alone); the multipliers were chosen
 // so that every pair and triple of {a, x_1 … x_7} passes the 2- and 3-dimensional spectral test
 // (normalised figures of merit at least 0.44 and 0.34). One multiply per word instead of a mix.
-//   a   service (uniform: ⌊a·n/2^32⌋; zipf: first CDF entry above a/2^32)
+//   a   service: bucket j = ⌊a·n/2^32⌋; uniform takes j, zipf j or alias[j] by (a·n mod 2^32) < threshold[j]
 //   x1  client ⌊x1·clients/2^32⌋        x2  miss test (top 16 bits < round(miss·65536))
 //   x3  source port (top 16 bits)        x4  arrival fraction (top 16 bits)
 //   x5  split V = (⌊x5/2^9⌋ + ½)/2^23    x6, x7  Gamma(2) draw
@@ -383,7 +383,7 @@ function hoist(): void {
   v128.store(k, i32x4.splat(12), K_TWELVE);
 }
 
-// Popularity as a type parameter: each instantiation of the loops below is its own function, with
+// Popularity and misses as type parameters: each instantiation of the loops below is its own function, with
 // the choice folded away. As one function with a flag (or both inlined into one caller), the
 // optimiser merges the uniform and zipf loops into one that tests the flag at every step.
 type Uniform = i32;
