@@ -5,7 +5,7 @@ import { KpbenchError } from '../errors.js';
 import type { Flow } from '../model/flow.js';
 import type { KpbenchExports } from '../wasm/exports.js';
 import type { BatchEngine, DecisionEngine } from './engine.js';
-import { allocateBatch, DEFAULT_BATCH, readResults, writeFlows, type FlowBatch, type RawDecision } from './flow-batch.js';
+import { allocateBatch, decideInBatches, DEFAULT_BATCH, readResults, writeFlows, type FlowBatch, type RawDecision } from './flow-batch.js';
 
 /**
  * A DecisionEngine over one WASM instance, plus the low-level batch API benchmarks use: load a
@@ -47,15 +47,8 @@ export abstract class BatchWasmEngine implements DecisionEngine, BatchEngine {
 
   /** Decides flows in order, carrying state over from earlier calls. Each decision has its `extra` word. */
   decide(flows: readonly Flow[]): RawDecision[] {
-    const out: RawDecision[] = [];
     const arena = (this.#arena ??= allocateBatch(this.x, this.batchSize));
-    for (let from = 0; from < flows.length; from += arena.capacity) {
-      const count = Math.min(arena.capacity, flows.length - from);
-      writeFlows(this.x, arena, flows, from, count);
-      this.#check(this.decideRaw(arena.flowsPtr, count, arena.resultsPtr), 'decide batch');
-      readResults(this.x, arena, count, out);
-    }
-    return out;
+    return decideInBatches(this.x, arena, flows, (count) => this.decideRecords(arena.flowsPtr, count, arena.resultsPtr));
   }
 
   /** Writes `flows` into a new arena of their own (kept for the instance's lifetime). */

@@ -66,6 +66,26 @@ export interface RawDecision extends Decision {
 }
 
 /** Reads the first `count` results of `batch`, appending them to `out`. */
+/**
+ * Runs `flows` through `batch` a batch at a time: writes each batch, has `call(count)` decide it
+ * (one WASM call on the batch's records), and reads its results, in flow order.
+ */
+export function decideInBatches(x: ArenaExports, batch: FlowBatch, flows: readonly Flow[], call: (count: number) => void): RawDecision[] {
+  const out: RawDecision[] = [];
+  for (let from = 0; from < flows.length; from += batch.capacity) {
+    const count = Math.min(batch.capacity, flows.length - from);
+    writeFlows(x, batch, flows, from, count);
+    call(count);
+    readResults(x, batch, count, out);
+  }
+  return out;
+}
+
+/** The decisions without their engine-specific `extra` word. */
+export function plainDecisions(raw: readonly RawDecision[]): Decision[] {
+  return raw.map(({ verdict, endpoint, work }) => ({ verdict, endpoint, work }));
+}
+
 export function readResults(x: ArenaExports, batch: FlowBatch, count: number, out: RawDecision[]): void {
   const v = new DataView(x.memory.buffer, batch.resultsPtr, count * RESULT_STRIDE);
   for (let k = 0; k < count; k++) {

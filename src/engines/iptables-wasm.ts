@@ -7,7 +7,7 @@ import { IMAGE_ALIGN } from '../iptables/pack-layout.js';
 import type { Ruleset } from '../iptables/ruleset.js';
 import type { IptablesExports, KpbenchExports } from '../wasm/exports.js';
 import { instantiate, type WasmBuild } from '../wasm/loader.js';
-import { allocateBatch, readResults, writeFlows, type FlowBatch, type RawDecision } from './flow-batch.js';
+import { allocateBatch, decideInBatches, DEFAULT_BATCH, plainDecisions, writeFlows, type FlowBatch } from './flow-batch.js';
 import type { BatchEngine, DecisionEngine } from './engine.js';
 
 /** Options of {@link IptablesWasmEngine}. */
@@ -41,7 +41,7 @@ export class IptablesWasmEngine implements DecisionEngine, BatchEngine {
    */
   constructor(ruleset: Ruleset | Uint8Array, options: IptablesWasmOptions) {
     this.label = `iptables/wasm-${options.build}`;
-    this.batchSize = options.batchSize ?? 4096;
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH;
     this.#x = instantiate(options.build, options.module);
     const bytes = ruleset instanceof Uint8Array ? ruleset : packRuleset(ruleset).bytes;
     // Rule records are cache lines only if the image starts on one.
@@ -69,14 +69,8 @@ export class IptablesWasmEngine implements DecisionEngine, BatchEngine {
 
   /** Decides `flows` in order (non-decreasing `start` across calls). */
   decide(flows: readonly Flow[]): Decision[] {
-    const out: RawDecision[] = [];
-    for (let first = 0; first < flows.length; first += this.batchSize) {
-      const count = Math.min(this.batchSize, flows.length - first);
-      writeFlows(this.#x, this.#batch, flows, first, count);
-      this.decideRecords(this.#batch.flowsPtr, count, this.#batch.resultsPtr);
-      readResults(this.#x, this.#batch, count, out);
-    }
-    return out.map(({ verdict, endpoint, work }) => ({ verdict, endpoint, work }));
+    const batch = this.#batch;
+    return plainDecisions(decideInBatches(this.#x, batch, flows, (count) => this.decideRecords(batch.flowsPtr, count, batch.resultsPtr)));
   }
 
   /** Benchmark API: writes `flows` into WASM memory once, for runLoadedBatch() to decide repeatedly. */

@@ -11,7 +11,7 @@ import { instantiate, type WasmBuild } from '../wasm/loader.js';
 import { FLOW_START, FLOW_STRIDE } from '../wasm/layout.js';
 import type { IpvsExports, KpbenchExports } from '../wasm/exports.js';
 import type { BatchEngine, DecisionEngine } from './engine.js';
-import { allocateBatch, readResults, writeFlows, type FlowBatch, type RawDecision } from './flow-batch.js';
+import { allocateBatch, decideInBatches, DEFAULT_BATCH, plainDecisions, writeFlows, type FlowBatch } from './flow-batch.js';
 
 /** Options of the WASM IPVS engine. */
 export interface IpvsWasmOptions {
@@ -107,7 +107,7 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
     const scheduler = options.scheduler ?? 'rr';
     this.label = `ipvs:${scheduler}/wasm-${options.build}`;
     this.services = buildVirtualServices(cluster, { scheduler });
-    this.batchCapacity = options.batchSize ?? 4096;
+    this.batchCapacity = options.batchSize ?? DEFAULT_BATCH;
     this.#x = instantiate(options.build, options.module);
     const x = this.#x;
     const dests = this.services.reduce((a, vs) => a + vs.destinations.length, 0);
@@ -146,36 +146,23 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
     if (done !== count) throw new KpbenchError('KPB_ERR_INTERNAL', `${this.label}: ${what} returned ${done} for ${count} flows`);
   }
 
+  /** @throws {KpbenchError} KPB_ERR_INPUT, before deciding any, when a flow starts before the one ahead of it. */
   decide(flows: readonly Flow[]): Decision[] {
-    const out: RawDecision[] = [];
-    for (let first = 0; first < flows.length; first += this.batchCapacity) {
-      const count = Math.min(this.batchCapacity, flows.length - first);
-      for (let k = first; k < first + count; k++) {
-        const start = flows[k]!.start;
-        if (!(start >= this.#now)) {
-          throw new KpbenchError('KPB_ERR_INPUT', `flow ${flows[k]!.index}: start ${start} is before ${this.#now}; flows must come in start order`);
-        }
-        this.#now = start;
+    let now = this.#now;
+    for (const f of flows) {
+      if (!(f.start >= now)) {
+        throw new KpbenchError('KPB_ERR_INPUT', `flow ${f.index}: start ${f.start} is before ${now}; flows must come in start order`);
       }
-      this.writeFlows(flows, first, count);
-      this.decideWritten(count);
-      readResults(this.#x, this.#batch, count, out);
+      now = f.start;
     }
-    return out.map(({ verdict, endpoint, work }) => ({ verdict, endpoint, work }));
+    this.#now = now;
+    return plainDecisions(decideInBatches(this.#x, this.#batch, flows, (count) => this.decideWritten(count)));
   }
 
   /** Endpoint id of each flow's established connection, or -1 (one table lookup per flow). */
   established(flows: readonly Flow[]): number[] {
-    const out: number[] = [];
-    for (let first = 0; first < flows.length; first += this.batchCapacity) {
-      const count = Math.min(this.batchCapacity, flows.length - first);
-      this.writeFlows(flows, first, count);
-      this.establishedWritten(count);
-      const r: RawDecision[] = [];
-      readResults(this.#x, this.#batch, count, r);
-      for (const d of r) out.push(d.verdict === 'dnat' ? d.endpoint : -1);
-    }
-    return out;
+    return decideInBatches(this.#x, this.#batch, flows, (count) => this.establishedWritten(count))
+      .map((d) => (d.verdict === 'dnat' ? d.endpoint : -1));
   }
 
   /** Writes flows into the WASM flow buffer (positions 0 … count-1). */
@@ -207,7 +194,6 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
   establishedWritten(count: number): void {
     this.#checked('ipvsEstablishedBatch', this.#x.ipvsEstablishedBatch(this.#batch.flowsPtr, count, this.#batch.resultsPtr), count);
   }
-
 
   /** Selects a timing variant (IpvsBenchMode). */
   setBenchMode(mode: number): void {

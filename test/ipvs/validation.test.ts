@@ -7,7 +7,8 @@ import { buildVirtualServices } from '../../src/ipvs/build.js';
 import { formatIpvsadm } from '../../src/ipvs/ipvsadm.js';
 import { IpvsWasmEngine } from '../../src/engines/ipvs-wasm.js';
 import type { SchedulerName } from '../../src/model/cluster.js';
-import { cluster, ep, svc } from './helpers.js';
+import type { Flow } from '../../src/model/flow.js';
+import { cluster, ep, flow, svc } from './helpers.js';
 
 function errorOf(f: () => unknown): InputError {
   try {
@@ -81,5 +82,18 @@ describe('formatIpvsadm()', () => {
       '-a -t 10.96.0.20:80 -r 10.244.3.10:8080 -m -w 1',
       '',
     ].join('\n'));
+  });
+});
+
+describe('IpvsWasmEngine.decide() flow order', () => {
+  it('refuses flows out of start order before deciding any of them, and goes on from where it was', () => {
+    const c = cluster([svc([ep('10.244.0.1'), ep('10.244.0.2')])]);
+    const e = new IpvsWasmEngine(c, { build: 'scalar', batchSize: 2 });
+    const at = (start: number): Flow => flow(start, '10.250.0.1', { sport: 1000 + start });
+    expect(e.decide([at(1)]).map((d) => d.verdict)).toEqual(['dnat']);
+    // the third flow goes back in time; the first two fill a whole batch that must not be decided
+    expect(() => e.decide([at(2), at(3), at(2.5)])).toThrow(/flow \d+: start 2.5 is before 3; flows must come in start order/);
+    expect(e.counters().flows).toBe(1);
+    expect(e.decide([at(1.5)]).map((d) => d.verdict)).toEqual(['dnat']);
   });
 });
