@@ -16,7 +16,7 @@
 //   full        + established-path index inserts (FULL); NO_TOUCH: the same without touch-ahead
 //   established one index lookup per packet, on the flows of the batch just decided (hits in the
 //               newest index generation), and again OLDER_ROUNDS rounds later ("65 s later"),
-//               when the lookups walk about 20 generations back
+//               when the lookups walk about 16 generations back (needs --rounds > OLDER_ROUNDS)
 // Every timed decision gets a batch of its own that nothing has touched yet, so none reads what an
 // earlier variant left in cache. The variants that skip connections are followed by an untimed
 // FULL decision of their batch, so every batch opens its connections and the live count holds
@@ -40,18 +40,15 @@ const RATE = 20_000;
 const WARM_SECONDS = 150;
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const roundsArg = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : NaN;
-const ROUNDS = Number.isFinite(roundsArg) ? roundsArg : quick ? 5 : 7;
-const schedArg = args[args.indexOf('--schedulers') + 1];
-const schedulers: readonly SchedulerName[] = args.includes('--schedulers') && schedArg !== undefined
-  ? (schedArg.split(',') as SchedulerName[]) : SCHEDULER_NAMES;
-/** The numbers after `--name`, comma-separated, or `fallback`. */
-function listArg(name: string, fallback: readonly number[]): readonly number[] {
+/** The comma-separated list after `--name`, or undefined when the option is absent. */
+function listArg(name: string): string[] | undefined {
   const at = args.indexOf(name);
-  return at >= 0 && args[at + 1] !== undefined ? args[at + 1]!.split(',').map(Number) : fallback;
+  return at >= 0 && args[at + 1] !== undefined ? args[at + 1]!.split(',') : undefined;
 }
-const SIZES = listArg('--sizes', quick ? [100, 10_000] : [100, 1_000, 10_000, 100_000]);
-const ENDPOINTS = listArg('--endpoints', quick ? [3] : [3, 32]);
+const ROUNDS = Number(listArg('--rounds')?.[0] ?? (quick ? 5 : 7));
+const schedulers = (listArg('--schedulers') ?? SCHEDULER_NAMES) as readonly SchedulerName[];
+const SIZES = listArg('--sizes')?.map(Number) ?? (quick ? [100, 10_000] : [100, 1_000, 10_000, 100_000]);
+const ENDPOINTS = listArg('--endpoints')?.map(Number) ?? (quick ? [3] : [3, 32]);
 const build = defaultBuild();
 
 /** A packed trace of the default workload: TRACE flows, `span` seconds of simulated time. */
@@ -152,8 +149,9 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const SKIPPING = [['lookup', IpvsBenchMode.LOOKUP_ONLY], ['+scheduler', IpvsBenchMode.NO_CONNECTIONS]] as const;
 /**
  * Rounds between deciding a batch and timing its established lookups again: each round opens five
- * batches of connections (about 16 s of traffic), so 4 rounds put them about 65 s, some 20 index
- * generations, back — still alive at a FIN timeout of 120 s.
+ * batches of connections (about 16 s of traffic), four of them into the index (one generation of
+ * 65,536 each at this capacity), so 4 rounds put them about 65 s and 16 generations back — still
+ * alive at a FIN timeout of 120 s. With --rounds ≤ OLDER_ROUNDS the column is left empty.
  */
 const OLDER_ROUNDS = 4;
 /** Variants that open connections: each on its own batch. */
@@ -245,7 +243,7 @@ console.log('\n# where rr\'s time goes (E = 3, ns per flow, medians; each part =
 console.log(`${'N'.padStart(8)}${['lookup', 'scheduler', 'accounting', 'index ins.', 'full', 'no-touch', 'established', '65 s later'].map((h) => h.padStart(12)).join('')}`);
 for (const [n, m] of breakdown) {
   const v = (k: string): number => m.get(k) ?? NaN;
-  const parts = [v('lookup'), v('+scheduler') - v('lookup'), v('+events') - v('+scheduler'), v('full') - v('+events'), v('full'), v('full-no-touch'), v('established'), v('established-older')];
+  const parts = [v('lookup'), v('+scheduler') - v('lookup'), v('+events') - v('+scheduler'), v('full') - v('+events'), v('full'), v('full-no-touch'), v('established'), m.get('established-older')];
   console.log(n.padStart(8) + parts.map((x) => fmt(x, 12)).join(''));
 }
 const rr10k = results.get('rr/10000/3');

@@ -13,7 +13,7 @@
 // newest live connection of the tuple, as the kernel's chains (new entries at the bucket head) do.
 // The price is paid by lookups of old connections: every older generation is a place the tuple
 // may be. Each generation keeps a small filter (FILTER_BITS_PER_SLOT), so a lookup probes only
-// those that may hold it; a packet of a connection opened 65 s earlier (some 20 generations back
+// those that may hold it; a packet of a connection opened 65 s earlier (some 16 generations back
 // at the default workload) costs about 460 ns here, where one big table cost 90–145 ns (without
 // the filters, 1.5–1.8 µs). Packets of a connection mostly arrive while it is young, in the
 // newest generation, which is tried first (about 30 ns); the product's established-path figures
