@@ -405,7 +405,7 @@ function runAll<P, M>(first: u32, count: u32, out: usize): void {
     y = i32x4.add(y, v128.load(k, K_TWELVE));
     w = i32x4.add(w, v128.load(k, K_TWELVE));
   }
-  if (whole < count) runTail(x, y, w, out + <usize>whole * FLOW_STRIDE, count - whole);
+  if (whole < count) runTail<P>(x, y, w, out + <usize>whole * FLOW_STRIDE, count - whole);
 }
 
 /** Flows whose indices are listed at `list` (m of them) into consecutive records (SIMD path). */
@@ -417,30 +417,46 @@ function runListed<P, M>(list: usize, m: u32, out: usize): void {
     flowRecords12(v128.load(at), v128.load(at, 16), v128.load(at, 32), out + <usize>j * FLOW_STRIDE, isFloat<P>(), isFloat<M>(), k);
   }
   const at = list + (<usize>whole << 2);
-  if (whole < m) runTail(v128.load(at), v128.load(at, 16), v128.load(at, 32), out + <usize>whole * FLOW_STRIDE, m - whole);
+  if (whole < m) runTail<P>(v128.load(at), v128.load(at, 16), v128.load(at, 32), out + <usize>whole * FLOW_STRIDE, m - whole);
 }
 
 /** The last n < 12 flows: lanes of x, then of y, then of w. */
-function runTail(x: v128, y: v128, w: v128, f: usize, n: u32): void {
-  runTail4(x, f, min(n, 4));
-  if (n > 4) runTail4(y, f + 4 * FLOW_STRIDE, min(n - 4, 4));
-  if (n > 8) runTail4(w, f + 8 * FLOW_STRIDE, n - 8);
+function runTail<P>(x: v128, y: v128, w: v128, f: usize, n: u32): void {
+  runTail4<P>(x, f, min(n, 4));
+  if (n > 4) runTail4<P>(y, f + 4 * FLOW_STRIDE, min(n - 4, 4));
+  if (n > 8) runTail4<P>(w, f + 8 * FLOW_STRIDE, n - 8);
 }
 
 /** Lanes 0 … n−1 of idx, 1 ≤ n ≤ 4. */
-function runTail4(idx: v128, f: usize, n: u32): void {
+function runTail4<P>(idx: v128, f: usize, n: u32): void {
   const k = hoisted;
-  if (zipfAlias != 0) {
-    if (n == 1) flowRecords4(idx, f, 1, true, k);
-    else if (n == 2) flowRecords4(idx, f, 2, true, k);
-    else if (n == 3) flowRecords4(idx, f, 3, true, k);
-    else flowRecords4(idx, f, 4, true, k);
-  } else {
-    if (n == 1) flowRecords4(idx, f, 1, false, k);
-    else if (n == 2) flowRecords4(idx, f, 2, false, k);
-    else if (n == 3) flowRecords4(idx, f, 3, false, k);
-    else flowRecords4(idx, f, 4, false, k);
+  // a constant lane count lets each call fold its store loop away
+  if (n == 1) flowRecords4(idx, f, 1, isFloat<P>(), k);
+  else if (n == 2) flowRecords4(idx, f, 2, isFloat<P>(), k);
+  else if (n == 3) flowRecords4(idx, f, 3, isFloat<P>(), k);
+  else flowRecords4(idx, f, 4, isFloat<P>(), k);
+}
+
+/** workloadGenerate's SIMD path for one popularity P and misses M. */
+function generateSimd<P, M>(first: u32, count: u32, shard: u32, shards: u32, out: usize): u32 {
+  if (shards <= 1) {
+    runAll<P, M>(first, count, out);
+    return count;
   }
+  const list = changetype<usize>(kept);
+  const end = first + count;
+  let written: u32 = 0;
+  for (let c = first; c < end; c += SCRATCH) {
+    const stop = c + min<u32>(SCRATCH, end - c);
+    let m: u32 = 0;
+    for (let i = c; i < stop; i++) {
+      store<u32>(list + (<usize>m << 2), i);
+      m += <u32>inShard(i, mix32(i ^ key), shard, shards);
+    }
+    runListed<P, M>(list, m, out + <usize>written * FLOW_STRIDE);
+    written += m;
+  }
+  return written;
 }
 
 /**
@@ -449,35 +465,16 @@ function runTail4(idx: v128, f: usize, n: u32): void {
  * Returns how many were written.
  */
 export function workloadGenerate(first: u32, count: u32, shard: u32, shards: u32, out: usize): u32 {
+  if (ASC_FEATURE_SIMD) {
+    if (zipfAlias != 0) {
+      return missThreshold != 0 ? generateSimd<Zipf, Misses>(first, count, shard, shards, out)
+        : generateSimd<Zipf, NoMisses>(first, count, shard, shards, out);
+    }
+    return missThreshold != 0 ? generateSimd<Uniform, Misses>(first, count, shard, shards, out)
+      : generateSimd<Uniform, NoMisses>(first, count, shard, shards, out);
+  }
   const end = first + count;
   let written: u32 = 0;
-  if (ASC_FEATURE_SIMD) {
-    if (shards <= 1) {
-      if (zipfAlias != 0) {
-        if (missThreshold != 0) runAll<Zipf, Misses>(first, count, out);
-        else runAll<Zipf, NoMisses>(first, count, out);
-      } else if (missThreshold != 0) runAll<Uniform, Misses>(first, count, out);
-      else runAll<Uniform, NoMisses>(first, count, out);
-      return count;
-    }
-    const list = changetype<usize>(kept);
-    for (let c = first; c < end; c += SCRATCH) {
-      const stop = c + min<u32>(SCRATCH, end - c);
-      let m: u32 = 0;
-      for (let i = c; i < stop; i++) {
-        store<u32>(list + (<usize>m << 2), i);
-        m += <u32>inShard(i, mix32(i ^ key), shard, shards);
-      }
-      const at = out + <usize>written * FLOW_STRIDE;
-      if (zipfAlias != 0) {
-        if (missThreshold != 0) runListed<Zipf, Misses>(list, m, at);
-        else runListed<Zipf, NoMisses>(list, m, at);
-      } else if (missThreshold != 0) runListed<Uniform, Misses>(list, m, at);
-      else runListed<Uniform, NoMisses>(list, m, at);
-      written += m;
-    }
-    return written;
-  }
   for (let i = first; i < end; i++) {
     if (shards > 1 && !inShard(i, mix32(i ^ key), shard, shards)) continue;
     flowRecord(i, out + <usize>written * FLOW_STRIDE);
