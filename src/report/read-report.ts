@@ -106,7 +106,7 @@ export function shardResultProblems(v: unknown, place: string): InputProblem[] {
   return problemsOf(SHARD, v, place);
 }
 
-const ENV = obj({ node: str, v8: str, cpu: str, cores: num(0), simd: bool, commit: str, date: str });
+const ENV = obj({ node: str, v8: str, cpu: str, cores: num(0), memBytes: num(0), loadAvg: arr(num(0), 3), simd: bool, commit: str, date: str });
 
 /** Problems of a report `env` (the checks parseReport applies to `$.env`); `place` is its path. */
 export function envProblems(v: unknown, place: string): InputProblem[] {

@@ -71,6 +71,9 @@ describe('encodeShardFile() / decodeShardFile()', () => {
     for (const place of ['cpu: expected a string', 'cores: expected a number ≥ 0', 'simd: expected true or false', 'commit: missing']) {
       expect(message).toContain(`$.env_json.${place}; re-create the file with this kpbench (kpbench run --shard)`);
     }
+    // a merge passes the env on to its report, whose text prints the load averages
+    const oddLoad = encodeShardFile({ workload: WORKLOAD, env: { ...ENV, loadAvg: 'high' } as unknown as RunEnv, results: [] });
+    expect(inputError(() => decodeShardFile(oddLoad, 'l.kpbs')).message).toContain('$.env_json.loadAvg: expected an array');
   });
 
   it('rejects an env_json that is not JSON or not an object', () => {
