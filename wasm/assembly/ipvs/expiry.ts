@@ -339,13 +339,7 @@ function runSort(n: i32, slot: i64): void {
     const e = run + (<usize>k << EV_SHIFT);
     const time = load<f64>(e, EV_TIME);
     if (load<f64>(e - EV_STRIDE, EV_TIME) <= time) continue;
-    const word = load<u32>(e, EV_WORD);
-    let j = k;
-    while (j > 0 && load<f64>(run + (<usize>(j - 1) << EV_SHIFT), EV_TIME) > time) {
-      copyEvent(run + (<usize>j << EV_SHIFT), run + (<usize>(j - 1) << EV_SHIFT));
-      j--;
-    }
-    putEvent(run + (<usize>j << EV_SHIFT), time, word);
+    runPlace(0, k, time, load<u32>(e, EV_WORD));
   }
   runCount = n;
   runCursor = 0;
@@ -358,14 +352,24 @@ function runSort(n: i32, slot: i64): void {
   return <u32>min(max(Math.floor(time * scale) - base, 0), last);
 }
 
-/** Puts an event of the current near slot into the run at its place (never before the cursor). */
-function runInsert(time: f64, word: u32): void {
-  let j = runCount;
-  while (j > runCursor && load<f64>(run + (<usize>(j - 1) << EV_SHIFT), EV_TIME) > time) {
+/**
+ * Puts an event in its time order among run positions [lo, at), the place `at` being free: later
+ * events move up one. Returns where it went.
+ */
+// @ts-ignore: decorator
+@inline function runPlace(lo: i32, at: i32, time: f64, word: u32): i32 {
+  let j = at;
+  while (j > lo && load<f64>(run + (<usize>(j - 1) << EV_SHIFT), EV_TIME) > time) {
     copyEvent(run + (<usize>j << EV_SHIFT), run + (<usize>(j - 1) << EV_SHIFT));
     j--;
   }
   putEvent(run + (<usize>j << EV_SHIFT), time, word);
+  return j;
+}
+
+/** Puts an event of the current near slot into the run at its place (never before the cursor). */
+function runInsert(time: f64, word: u32): void {
+  const j = runPlace(runCursor, runCount, time, word);
   runCount++;
   if (j == runCursor) nextDue = time;
 }
