@@ -290,10 +290,12 @@ export function indexLookup(proto: u32, src: u32, sport: u32, dst: u32, dport: u
   const addrs = (<u64>dst << 32) | <u64>src;
   const ports = <u64>((sport & 0xffff) | (dport << 16)) | (<u64>proto << 32);
   chainWork = 0;
-  // newest first, probing only the generations whose filter may hold the tuple
+  // newest first: the newest always (most packets belong to young connections, and its filter
+  // read would cost more than it spares), the older ones where their filter may hold the tuple
+  const newest = genCount - 1;
   let found = -1;
-  for (let g = genCount - 1; g >= 0 && found < 0; g--) {
-    if (filterMay(genTable(g) + tableBytes(), h)) found = genProbe(g, h, addrs, ports, now);
+  for (let g = newest; g >= 0 && found < 0; g--) {
+    if (g == newest || filterMay(genTable(g) + tableBytes(), h)) found = genProbe(g, h, addrs, ports, now);
   }
   lookups++;
   lookupSteps += <u64>chainWork;
