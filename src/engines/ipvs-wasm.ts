@@ -91,11 +91,13 @@ function ceilLog2(n: number): number {
 /** kube-proxy's IPVS mode in WASM (dataplane.md section 1). */
 export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
   readonly label: string;
-  /** The virtual services, in build order (WASM service index = position). */
+  /** The virtual services, in build order: the `s` every method here takes is a position in it. */
   readonly services: readonly VirtualService[];
   /** Records the flow buffer holds. */
   readonly batchCapacity: number;
   readonly #x: IpvsExports & KpbenchExports;
+  /** The WASM service index (its virtual-service table slot) of each of `services`. */
+  readonly #slots: readonly number[];
   readonly #batch: FlowBatch;
   #now = -Infinity;
 
@@ -116,9 +118,15 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
       options.connectionCapacity ?? 65536, 1024, wheel.tickBits, wheel.slotBits,
       options.tcpFinTimeout ?? 120, options.udpTimeout ?? 300);
     if (status !== 0) throw new KpbenchError('KPB_ERR_INTERNAL', `ipvsInit failed with status ${status}`);
-    this.services.forEach((vs, i) => {
+    this.#slots = this.services.map((vs) => {
       const s = x.ipvsAddService(vs.vip, vs.port, protoNumber(vs), vs.schedulerId, vs.flagBits, vs.persistence ?? -1, vs.destinations.length);
-      if (s !== i) throw new KpbenchError('KPB_ERR_INTERNAL', `ipvsAddService(${vs.name}) returned ${s}`);
+      if (s < 0) throw new KpbenchError('KPB_ERR_INTERNAL', `ipvsAddService(${vs.name}) returned ${s}`);
+      return s;
+    });
+    const placed = x.ipvsPlaceDestinations();
+    if (placed !== 0) throw new KpbenchError('KPB_ERR_INTERNAL', `ipvsPlaceDestinations returned ${placed}`);
+    this.services.forEach((vs, i) => {
+      const s = this.#slots[i]!;
       const ids = vs.destinations.map((d) => x.ipvsAddDest(s, d.endpoint, d.ip, d.port, d.weight, d.serving ? 1 : 0));
       const refused = ids.findIndex((id) => id < 0);
       if (refused >= 0) throw new KpbenchError('KPB_ERR_INTERNAL', `ipvsAddDest(${vs.name}, destination ${refused}) returned ${ids[refused]}`);
@@ -200,16 +208,24 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
     this.#x.ipvsSetBenchMode(mode);
   }
 
+  /** The WASM service index of virtual service `s` (a position in `services`). */
+  #slot(s: number): number {
+    const slot = this.#slots[s];
+    if (slot === undefined) throw new RangeError(`${this.label}: no virtual service ${s}`);
+    return slot;
+  }
+
   /** Global destination index of list position `pos` of virtual service `s`. */
   destinationIndex(s: number, pos: number): number {
-    return this.#x.ipvsServiceDestFirst(s) + pos;
+    return this.#x.ipvsServiceDestFirst(this.#slot(s)) + pos;
   }
 
   /** Active/inactive/weight/endpoint of every destination of virtual service `s`, in list order. */
   destinationCounts(s: number): Array<{ endpoint: number; active: number; inactive: number; weight: number }> {
     const x = this.#x;
-    const first = x.ipvsServiceDestFirst(s);
-    return Array.from({ length: x.ipvsServiceDestCount(s) }, (_, i) => ({
+    const slot = this.#slot(s);
+    const first = x.ipvsServiceDestFirst(slot);
+    return Array.from({ length: x.ipvsServiceDestCount(slot) }, (_, i) => ({
       endpoint: x.ipvsDestEndpoint(first + i),
       active: x.ipvsDestActive(first + i),
       inactive: x.ipvsDestInactive(first + i),
@@ -221,8 +237,9 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
   schedulerTable(s: number): number[] {
     const x = this.#x;
     const size = this.services[s]?.scheduler === 'mh' ? 4093 : 256;
+    const slot = this.#slot(s);
     return Array.from({ length: size }, (_, i) => {
-      const d = x.ipvsSchedTableEntry(s, i);
+      const d = x.ipvsSchedTableEntry(slot, i);
       return d < 0 ? -1 : x.ipvsDestEndpoint(d);
     });
   }

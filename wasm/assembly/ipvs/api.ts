@@ -14,8 +14,9 @@ import {
   SCHED_DH, SCHED_LC, SCHED_MH, SCHED_NQ, SCHED_RR, SCHED_SED, SCHED_SH, SCHED_WLC, SCHED_WRR,
 } from './scheduler';
 import {
-  destActive, destClaim, destEndpoint, destInactive, destSetWeight, destWeight, destWrite, serviceArenaInit,
-  serviceClaim, svcDestCap, svcDestCount, svcDestFirst, svcPtr, svcPushHead, svcSched, svcTable, svcWrite,
+  destActive, destEndpoint, destInactive, destSetWeight, destsPlaced, destWeight, destWrite, placeDestinations,
+  serviceArenaInit, svcCapacity, svcDestCap, svcDestCount, svcDestFirst, svcPtr, svcPushHead, svcSched, svcTable,
+  svcUsed, svcWrite,
 } from './service';
 import { DestinationHash } from './schedulers/dh';
 import { LeastConnection } from './schedulers/lc';
@@ -26,7 +27,7 @@ import { ShortestExpectedDelay } from './schedulers/sed';
 import { SourceHash } from './schedulers/sh';
 import { WeightedLeastConnection } from './schedulers/wlc';
 import { WeightedRoundRobin } from './schedulers/wrr';
-import { vsInsert, vsLookups, vsTableInit, vsTotalProbes } from './table';
+import { vsClaim, vsLookups, vsTableInit, vsTotalProbes } from './table';
 
 export {
   ipvsDecideBatch, ipvsEstablishedBatch, setBenchMode as ipvsSetBenchMode, counterFlows as ipvsCounterFlows,
@@ -38,7 +39,8 @@ let initialised = false;
 
 /**
  * Allocates the arenas of one IPVS dataplane: `services` virtual services holding `dests`
- * destinations in all, a 2^vsBits-slot service table (load ≤ 1/2), room for `conns` live
+ * destinations in all, a 2^vsBits-slot service table (load ≤ 1/2; its slots are the service
+ * records), room for `conns` live
  * connections (index and event pool; both grow between batches if the workload needs more) and
  * `templates` templates to start with, and the expiry wheel (2^wheelBits coarse slots of
  * 2^-tickBits s). Timeouts in seconds.
@@ -48,7 +50,7 @@ export function ipvsInit(services: i32, dests: i32, vsBits: i32, conns: i32, tem
   if (initialised) return E_STATE;
   if (vsBits < 1 || vsBits > 28 || wheelBits < 5 || wheelBits > 26 || tickBits < 0 || tickBits > 30) return E_CAPACITY;
   if ((<i64>services << 1) > (<i64>1 << vsBits) || dests >= CIDX_MAX_DESTS) return E_CAPACITY;
-  serviceArenaInit(services, dests);
+  serviceArenaInit(services, vsBits, dests);
   vsTableInit(vsBits);
   connInit(conns, tickBits, wheelBits, tcpFinTimeout, udpTimeout);
   persistInit(templates);
@@ -84,23 +86,34 @@ function schedHook(id: i32, hook: i32, svc: usize): void {
 
 /**
  * Adds a virtual service with an empty destination list that will hold exactly `destCap`
- * destinations; `timeout` < 0 means not persistent. Returns the service index or E_*.
+ * destinations; `timeout` < 0 means not persistent. Returns the service index (its table slot)
+ * or E_* (E_STATE: the key is taken, or destinations were placed already).
  */
 export function ipvsAddService(vip: u32, port: i32, proto: i32, sched: i32, flags: u32, timeout: f64, destCap: i32): i32 {
-  if (!initialised) return E_STATE;
+  if (!initialised || destsPlaced) return E_STATE;
   if (sched < 0 || sched > SCHED_MH) return E_UNKNOWN_SCHEDULER;
-  const s = serviceClaim();
-  if (s < 0) return E_CAPACITY;
-  const base = destClaim(destCap);
-  if (base < 0) return E_CAPACITY;
-  svcWrite(s, vip, <u32>port, <u32>proto, sched, timeout >= 0 ? flags | 1 : flags & ~1, timeout, base, destCap);
-  if (!vsInsert(vip, <u32>port, <u32>proto, s)) return E_STATE;
+  if (proto <= 0 || proto > 255 || <u32>port > 0xffff || destCap < 0) return E_STATE;
+  if (svcUsed >= svcCapacity) return E_CAPACITY;
+  const s = vsClaim(vip, <u32>port, <u32>proto);
+  if (s < 0) return E_STATE;
+  svcWrite(s, vip, <u32>port, <u32>proto, sched, timeout >= 0 ? flags | 1 : flags & ~1, timeout, destCap);
   schedHook(sched, HOOK_INIT, svcPtr(s));
   return s;
 }
 
+/**
+ * Gives the services their destination ranges, in slot order (so decisions that walk services in
+ * slot order walk destinations in address order): after the last ipvsAddService, before the first
+ * ipvsAddDest.
+ */
+export function ipvsPlaceDestinations(): i32 {
+  if (!initialised || destsPlaced) return E_STATE;
+  return placeDestinations() ? OK : E_CAPACITY;
+}
+
 /** Adds a destination at the head of service `s`'s list (the scheduler's add hook runs). */
 export function ipvsAddDest(s: i32, endpoint: i32, ip: u32, port: i32, weight: i32, serving: i32): i32 {
+  if (!destsPlaced) return E_STATE;
   const p = svcPtr(s);
   if (<u32>weight > <u32>MAX_WEIGHT) return E_WEIGHT;
   if (svcDestCount(p) >= svcDestCap(p)) return E_CAPACITY;

@@ -15,7 +15,7 @@ import { keepTouches } from '../cache';
 import { indexHome, indexLookup, lastChainWork } from './conn-index';
 import { tupleHash } from './hash';
 import { advance, expiryGrow, expiryReady } from './expiry';
-import { SVC_F_PERSISTENT } from './layout';
+import { SVC_DEST_FIRST, SVC_F_PERSISTENT } from './layout';
 import { tmplAlive, tmplAttach, tmplCreate, tmplDest, tmplFind, tmplReplace } from './persist';
 import {
   lastWork, NO_DEST, SCHED_DH, SCHED_LC, SCHED_MH, SCHED_NQ, SCHED_RR, SCHED_SED, SCHED_SH, SCHED_WLC, SCHED_WRR,
@@ -30,8 +30,9 @@ import { SourceHash } from './schedulers/sh';
 import { WeightedLeastConnection } from './schedulers/wlc';
 import { WeightedRoundRobin } from './schedulers/wrr';
 import {
-  destActive, destEndpoint, destWeight, schedulersUsed, svcDestCount, svcDestFirst, svcFlags, svcPtr, svcSched, svcTimeout, svcUsed,
+  destActive, destEndpoint, destWeight, schedulersUsed, svcDestCount, svcDestFirst, svcFlags, svcPtr, svcSched, svcSlots, svcTimeout, svcUsed,
 } from './service';
+import { orderedFlow, orderedHome, orderedIndex, slotOrderReserve, sortBySlot } from './slot-order';
 import { lastProbes, vsHash, vsHome, vsLookupHashed } from './table';
 
 export const RR = new RoundRobin();
@@ -49,23 +50,14 @@ export const MH = new MaglevHash();
 // than it saves.
 const SORT_MIN_FLOWS: i32 = 2;
 let sortMinServices: i32 = 16384;
-let sortCap: i32 = 0;
-let sortSvc: usize = 0;
-let sortProbes: usize = 0;
-let sortOrder: usize = 0; // in service order: each flow's index in the batch,
-let orderedSvc: usize = 0; // its service
-let orderedProbes: usize = 0; // and its probes
-let sortFlows: usize = 0; // the batch's Flow records in service order
-let sortBuckets: i32 = 0;
-let sortStarts: usize = 0;
 
 /** Services from which batches are decided in service order (tests set 0 to exercise it). */
 export function setSortMinServices(n: i32): void {
   sortMinServices = n;
 }
 
-// Flows are looked up a group ahead of the decision loop: the group's virtual-service slots, service
-// records and the heads of their destination lists are loaded in short loops whose cache misses
+// Flows are looked up a group ahead of the decision loop: the group's virtual-service slots (which
+// are the service records) and the heads of their destination lists are loaded in short loops whose cache misses
 // overlap, instead of each flow taking its misses one after another. The lookups stay valid for
 // the whole batch (the table does not change inside one), so a runBatch that stops at a flow of
 // another scheduler leaves it looked up for the next.
@@ -152,11 +144,8 @@ export function counterPersistHits(): u64 { return persistHits; }
 function lookAhead(flows: usize, from: i32, count: i32): void {
   const n = min(GROUP, count - from);
   lookUp(flows, from, n, changetype<usize>(groupSvc), changetype<usize>(groupProbes));
+  // the lookups read the service records (the table's slots); their list heads are what is left
   let sink: u32 = 0;
-  for (let k = 0; k < n; k++) {
-    const s = unchecked(groupSvc[k]);
-    if (s >= 0) sink += <u32>svcDestFirst(svcPtr(s));
-  }
   for (let k = 0; k < n; k++) {
     const s = unchecked(groupSvc[k]);
     if (s < 0) continue;
@@ -222,81 +211,64 @@ function lookAhead(flows: usize, from: i32, count: i32): void {
 }
 
 /**
- * Decides a batch in service order (STYLE.md: one dispatch per batch; see sortMinServices): every
- * flow is looked up, a counting sort orders the flows by service (stable, so each service sees its
- * own flows in start order), and the services' records, destinations and counts are then walked
- * in address order instead of at random. Only for a cluster where every service uses the same
- * scheduler S and S never reads the counts: then no decision depends on another service's flows or
- * on when expiry runs. Expiry catches up before the batch's last flow, which is decided last, as
- * in runBatch.
+ * Decides a batch in service order (STYLE.md: one dispatch per batch; see sortMinServices): the
+ * flows sorted by the home slot of their virtual service (slot-order.ts, stable, so each service
+ * sees its own flows in start order) are looked up and decided in that order, which walks the
+ * virtual-service table, the service records, their destinations and counts in address order
+ * instead of at random. Only for a cluster where every service uses the same scheduler S and S
+ * never reads the counts: then no decision depends on another service's flows or on when expiry
+ * runs. Expiry catches up before the batch's last flow, which is decided last, as in runBatch.
  */
 function runSorted<S>(sched: S, flows: usize, count: i32, out: usize): void {
-  sortReserve(count);
-  lookUp(flows, 0, count, sortSvc, sortProbes);
-  // bucket s + 1 (0: no virtual service); starts[b + 1] counts bucket b, then becomes where b starts
-  const buckets = svcUsed + 1;
-  memory.fill(sortStarts, 0, <usize>(buckets + 1) << 2);
   const last = count - 1;
-  for (let i = 0; i < last; i++) {
-    const p = sortStarts + (<usize>(load<i32>(sortSvc + (<usize>i << 2)) + 2) << 2);
-    store<i32>(p, load<i32>(p) + 1);
-  }
-  for (let b = 1; b <= buckets; b++) {
-    const p = sortStarts + (<usize>b << 2);
-    store<i32>(p, load<i32>(p) + load<i32>(p - 4));
-  }
-  for (let i = 0; i < last; i++) {
-    const p = sortStarts + (<usize>(load<i32>(sortSvc + (<usize>i << 2)) + 1) << 2);
-    const at = load<i32>(p);
-    store<i32>(p, at + 1);
-    placeSorted(at, i, flows);
+  slotOrderReserve(last);
+  sortBySlot(flows, last, ctz(svcSlots));
+  const connections = (benchMode & 1) == 0;
+  // the home slots of the block after next, and the list heads of the next block, load ahead
+  touchHomes(0, 2 * SORTED_BLOCK, last);
+  for (let k0 = 0; k0 < last; k0 += SORTED_BLOCK) {
+    const k1 = min(k0 + SORTED_BLOCK, last);
+    touchHomes(k0 + 2 * SORTED_BLOCK, k0 + 3 * SORTED_BLOCK, last);
+    touchLists(k0 + SORTED_BLOCK, k0 + 2 * SORTED_BLOCK, last);
+    for (let k = k0; k < k1; k++) {
+      const f = orderedFlow(k);
+      if (connections && !expiryReady()) expiryGrow();
+      const s = vsLookupHashed(orderedHome(k), load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO));
+      decideOne<S>(sched, f, out + <usize>orderedIndex(k) * RESULT_STRIDE, s, lastProbes(), load<f64>(f, FLOW_START));
+    }
   }
   // the batch's last flow goes last, where expiry catches up
-  placeSorted(last, last, flows);
-  // flows are read in service order; results go back to each flow's own place
-  for (let k = 0; k <= last; k++) {
-    const i = load<i32>(sortOrder + (<usize>k << 2));
-    const f = sortFlows + <usize>k * FLOW_STRIDE;
-    const start = load<f64>(f, FLOW_START);
-    if ((benchMode & 1) == 0) {
-      if (!expiryReady()) expiryGrow();
-      if (k == last) advance(start);
-    }
-    decideOne<S>(sched, f, out + <usize>i * RESULT_STRIDE, load<i32>(orderedSvc + (<usize>k << 2)),
-      load<i32>(orderedProbes + (<usize>k << 2)), start);
+  const f = flows + <usize>last * FLOW_STRIDE;
+  const start = load<f64>(f, FLOW_START);
+  if (connections) {
+    if (!expiryReady()) expiryGrow();
+    advance(start);
   }
+  const s = vsLookupHashed(vsHash(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO)),
+    load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO));
+  decideOne<S>(sched, f, out + <usize>last * RESULT_STRIDE, s, lastProbes(), start);
 }
 
-/** Puts flow `i` of the batch at place `at` of the service order: its index, service, probes and a copy of its record. */
+/** Flows per block of runSorted's loads ahead. */
+const SORTED_BLOCK: i32 = 32;
+
+/** Loads the home slots of places [from, to) ∩ [0, n) of the service order. */
 // @ts-ignore: decorator
-@inline function placeSorted(at: i32, i: i32, flows: usize): void {
-  store<i32>(sortOrder + (<usize>at << 2), i);
-  store<i32>(orderedSvc + (<usize>at << 2), load<i32>(sortSvc + (<usize>i << 2)));
-  store<i32>(orderedProbes + (<usize>at << 2), load<i32>(sortProbes + (<usize>i << 2)));
-  copyFlow(sortFlows + <usize>at * FLOW_STRIDE, flows + <usize>i * FLOW_STRIDE);
+@inline function touchHomes(from: i32, to: i32, n: i32): void {
+  let sink: u32 = 0;
+  for (let k = from; k < min(to, n); k++) sink += load<u32>(svcPtr(orderedHome(k)), SVC_DEST_FIRST);
+  keepTouches(sink);
 }
 
-/** Copies one Flow record in 8-byte words: V8 runs a short memory.copy as a call into the runtime. */
+/** Loads the list heads (record and counts) of the home slots of places [from, to) ∩ [0, n): a slot's record loaded a block earlier names them. */
 // @ts-ignore: decorator
-@inline function copyFlow(to: usize, from: usize): void {
-  for (let o: usize = 0; o < FLOW_STRIDE; o += 8) store<u64>(to + o, load<u64>(from + o));
-}
-
-/** Room for sorting a batch of `count` flows (before its first decision: the only allocation). */
-function sortReserve(count: i32): void {
-  if (count > sortCap) {
-    sortCap = max(count, 1024);
-    sortSvc = heap.alloc(<usize>sortCap << 2);
-    sortProbes = heap.alloc(<usize>sortCap << 2);
-    sortOrder = heap.alloc(<usize>sortCap << 2);
-    orderedSvc = heap.alloc(<usize>sortCap << 2);
-    orderedProbes = heap.alloc(<usize>sortCap << 2);
-    sortFlows = heap.alloc(<usize>sortCap * FLOW_STRIDE);
+@inline function touchLists(from: i32, to: i32, n: i32): void {
+  let sink: u32 = 0;
+  for (let k = from; k < min(to, n); k++) {
+    const d = svcDestFirst(svcPtr(orderedHome(k)));
+    sink += <u32>destWeight(d) + <u32>destActive(d);
   }
-  if (svcUsed + 2 > sortBuckets) {
-    sortBuckets = svcUsed + 2;
-    sortStarts = heap.alloc(<usize>sortBuckets << 2);
-  }
+  keepTouches(sink);
 }
 
 /** Whether a batch of `count` flows may go in service order: every service uses scheduler `id`, and there are enough of them. */

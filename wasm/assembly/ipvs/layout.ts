@@ -1,20 +1,22 @@
-// IPVS engine records and arenas: every stride and offset of the virtual-service table, services,
-// destinations, the connection index, persistence templates and the expiry wheel. Accessors in service.ts,
+// IPVS engine records and arenas: every stride and offset of the virtual-service table (which holds
+// the service records), destinations, the connection index, persistence templates and the expiry wheel. Accessors in service.ts,
 // table.ts, conn.ts, conn-index.ts, expiry.ts and persist.ts only ever use these names.
 //
-// ╒════════════════ Virtual-service table slot (16 bytes, open addressing) ════════════════╕
-//  0          4                     8           12         16
-// │ vip u32  │ port<<8 | proto u32 │ svc i32   │ pad      │      svc = -1: empty slot
-//
-// ╒════════════ Service record (32 bytes: all an rr, lc, wlc, sed, nq, dh, sh or mh decision reads) ════════════╕
+// ╒══ Virtual-service table = service records (32 bytes a slot: all an rr, lc, wlc, sed, nq, dh, sh or mh decision reads) ══╕
 //  0      4     6     7      8       12         16         20       24    28          32
 // │ vip  │port │proto│sched │flags  │destFirst │destCount │cursor  │ cw  │table ptr  │
-// ╒══════════ Service cold record (32 bytes, same index in its own array) ══════════╕
+//   Open addressing with linear probing over 2^bits slots (load ≤ 1/2): a service's record IS its
+//   table slot, so a lookup lands on what the decision reads, and the service index is the slot.
+//   The key (vip, port, proto) is the first 7 bytes, compared as one masked 8-byte word; proto 0
+//   marks an empty slot (no protocol number kube-proxy programs is 0).
+// ╒══════════ Service cold record (32 bytes, same slot index in its own array) ══════════╕
 //  0              8         12         16    20    24    32
 // │ timeout f64  │destCap  │destBase  │ mw  │ di  │pad  │
-//   Two service records to a cache line: the records decisions read take half the cache they did.
-//   wrr also reads mw/di, and a persistent service its timeout, from the cold record.
-//   dests of one service occupy [destBase, destBase + destCap); the list is the contiguous range
+//   Two service records to a cache line. wrr also reads mw/di, and a persistent service its
+//   timeout, from the cold record.
+//   dests of one service occupy [destBase, destBase + destCap), placed in slot order once every
+//   service is added (service.ts placeDestinations): walking services in slot order walks their
+//   destinations and counts in address order too. The list is the contiguous range
 //   [destFirst, destFirst + destCount): adding at the head is destFirst -= 1 (kernel list_add_rcu).
 //   cursor = list position of rr/wrr's `cl`, -1 = the list head itself.
 //   table = dh/sh 256 × i32 or mh 4093 × i32 global dest indices (NO_DEST = empty bucket).
@@ -60,12 +62,6 @@
 // slots spanning the current far slot (event lists); the current near slot's events sorted into one
 // run of events (16 bytes each, as above).
 
-export const VS_SLOT_STRIDE: usize = 16;
-export const VS_SLOT_SHIFT: usize = 4;
-export const VS_VIP: usize = 0;
-export const VS_PORTPROTO: usize = 4;
-export const VS_SVC: usize = 8;
-
 export const SVC_STRIDE: usize = 32;
 export const SVC_SHIFT: usize = 5;
 export const SVC_VIP: usize = 0;
@@ -78,6 +74,10 @@ export const SVC_DEST_COUNT: usize = 16;
 export const SVC_CURSOR: usize = 20;
 export const SVC_CW: usize = 24;
 export const SVC_TABLE: usize = 28;
+/** The key's bytes in the 8-byte word at SVC_VIP: vip, port, proto (not sched). */
+export const SVC_KEY_MASK: u64 = 0x00ff_ffff_ffff_ffff;
+/** Where the proto byte sits in that word: 0 there is an empty slot. */
+export const SVC_KEY_PROTO_SHIFT: u64 = 48;
 export const SVC_COLD_STRIDE: usize = 32;
 export const SVC_TIMEOUT: usize = 0;
 export const SVC_DEST_CAP: usize = 8;

@@ -1,4 +1,5 @@
-// Service and destination records (layout.ts) and their accessors. The destination list of a
+// Service and destination records (layout.ts) and their accessors. The service arena is the
+// virtual-service table (table.ts): a service's index is its slot. The destination list of a
 // service is the contiguous range [destFirst, destFirst + destCount) of the destination arena,
 // in kernel list order (position 0 = list head = the most recently added destination).
 
@@ -14,8 +15,12 @@ import {
 export let svcBase: usize = 0;
 let coldBase: usize = 0; // service cold records (layout.ts)
 let destColdBase: usize = 0; // destination cold records
+/** Slots of the service arena (= of the virtual-service table). */
+export let svcSlots: i32 = 0;
 export let svcCapacity: i32 = 0;
 export let svcUsed: i32 = 0;
+/** Whether placeDestinations() gave every service its destination range. */
+export let destsPlaced = false;
 /** Bit `id` set when some service uses scheduler `id`. */
 export let schedulersUsed: u32 = 0;
 export let destBase: usize = 0;
@@ -23,16 +28,20 @@ export let countBase: usize = 0;
 export let destCapacity: i32 = 0;
 export let destUsed: i32 = 0;
 
-export function serviceArenaInit(services: i32, dests: i32): void {
+/** Arenas for `services` services in 2^slotBits table slots and `dests` destinations, all empty. */
+export function serviceArenaInit(services: i32, slotBits: i32, dests: i32): void {
   svcCapacity = services;
+  svcSlots = 1 << slotBits;
   destCapacity = dests;
   svcUsed = 0;
   schedulersUsed = 0;
   destUsed = 0;
-  svcBase = alignedAlloc(<usize>max(services, 1) * SVC_STRIDE);
-  memory.fill(svcBase, 0, <usize>max(services, 1) * SVC_STRIDE);
-  coldBase = alignedAlloc(<usize>max(services, 1) * SVC_COLD_STRIDE);
-  memory.fill(coldBase, 0, <usize>max(services, 1) * SVC_COLD_STRIDE);
+  destsPlaced = false;
+  // empty slots are zero (proto 0)
+  svcBase = alignedAlloc(<usize>svcSlots * SVC_STRIDE);
+  memory.fill(svcBase, 0, <usize>svcSlots * SVC_STRIDE);
+  coldBase = alignedAlloc(<usize>svcSlots * SVC_COLD_STRIDE);
+  memory.fill(coldBase, 0, <usize>svcSlots * SVC_COLD_STRIDE);
   destBase = alignedAlloc(<usize>max(dests, 1) * DEST_STRIDE);
   memory.fill(destBase, 0, <usize>max(dests, 1) * DEST_STRIDE);
   destColdBase = alignedAlloc(<usize>max(dests, 1) * DEST_COLD_STRIDE);
@@ -41,18 +50,22 @@ export function serviceArenaInit(services: i32, dests: i32): void {
   memory.fill(countBase, 0, <usize>max(dests, 1) * COUNT_STRIDE);
 }
 
-/** Claims a service record; -1 when the arena is full. */
-export function serviceClaim(): i32 {
-  if (svcUsed >= svcCapacity) return -1;
-  return svcUsed++;
-}
-
-/** Claims `n` consecutive destination records; -1 when the arena is full. */
-export function destClaim(n: i32): i32 {
-  if (destUsed + n > destCapacity) return -1;
-  const d = destUsed;
-  destUsed += n;
-  return d;
+/**
+ * Gives every service its range of destination records, in slot order; false when they exceed the
+ * arena. Runs once, after the last service is added and before the first destination.
+ */
+export function placeDestinations(): bool {
+  for (let s = 0; s < svcSlots; s++) {
+    const p = svcPtr(s);
+    if (svcProto(p) == 0) continue;
+    const cap = svcDestCap(p);
+    if (destUsed + cap > destCapacity) return false;
+    store<i32>(svcCold(p), destUsed, SVC_DEST_BASE);
+    store<i32>(p, destUsed + cap, SVC_DEST_FIRST);
+    destUsed += cap;
+  }
+  destsPlaced = true;
+  return true;
 }
 
 // @ts-ignore: decorator
@@ -167,7 +180,8 @@ export function destSetWeight(d: i32, weight: i32): void {
   if (weight != 0) store<u16>(destColdPtr(d), <u16>weight, DEST_LAST_WEIGHT);
 }
 
-export function svcWrite(s: i32, vip: u32, port: u32, proto: u32, sched: i32, flags: u32, timeout: f64, destBaseIdx: i32, destCap: i32): void {
+/** Writes the record of a new service into its slot `s`, with an empty list that will hold `destCap` destinations. */
+export function svcWrite(s: i32, vip: u32, port: u32, proto: u32, sched: i32, flags: u32, timeout: f64, destCap: i32): void {
   const p = svcPtr(s);
   memory.fill(p, 0, SVC_STRIDE);
   memory.fill(svcCold(p), 0, SVC_COLD_STRIDE);
@@ -177,12 +191,11 @@ export function svcWrite(s: i32, vip: u32, port: u32, proto: u32, sched: i32, fl
   store<u8>(p, <u8>sched, SVC_SCHED);
   schedulersUsed |= <u32>1 << <u32>sched;
   store<u32>(p, flags, SVC_FLAGS);
-  store<i32>(p, destBaseIdx + destCap, SVC_DEST_FIRST);
   store<i32>(p, 0, SVC_DEST_COUNT);
   store<i32>(svcCold(p), destCap, SVC_DEST_CAP);
-  store<i32>(svcCold(p), destBaseIdx, SVC_DEST_BASE);
   store<f64>(svcCold(p), timeout, SVC_TIMEOUT);
   store<i32>(p, -1, SVC_CURSOR);
+  svcUsed++;
 }
 
 /** Links one more destination at the list head; returns its global index. Caller checked capacity. */

@@ -1,21 +1,20 @@
 // Virtual-service table: open addressing with linear probing over 2^bits slots (load ≤ 1/2, sized
-// by the host), keyed by (VIP, port, protocol). Probes (slots examined) are counted per lookup.
+// by the host), keyed by (VIP, port, protocol). Its slots are the service records themselves
+// (layout.ts, service.ts), so a lookup returns the slot index, which is the service index. Probes
+// (slots examined) are counted per lookup.
 
-import { alignedAlloc } from '../cache';
 import { fmix32 } from './hash';
-import { VS_PORTPROTO, VS_SLOT_SHIFT, VS_SLOT_STRIDE, VS_SVC, VS_VIP } from './layout';
+import { SVC_KEY_MASK, SVC_KEY_PROTO_SHIFT, SVC_SHIFT } from './layout';
+import { svcBase } from './service';
 
-let base: usize = 0;
 let mask: u32 = 0;
 let probes: i32 = 0;
 let totalProbes: u64 = 0;
 let lookups: u64 = 0;
 
+/** An empty table of 2^bits slots over the service arena (serviceArenaInit allocated it). */
 export function vsTableInit(bits: i32): void {
-  const slots = <usize>1 << <usize>bits;
-  mask = <u32>(slots - 1);
-  base = alignedAlloc(slots * VS_SLOT_STRIDE);
-  memory.fill(base, 0xff, slots * VS_SLOT_STRIDE);
+  mask = (<u32>1 << <u32>bits) - 1;
   totalProbes = 0;
   lookups = 0;
 }
@@ -25,23 +24,30 @@ export function vsTableInit(bits: i32): void {
   return fmix32(vip ^ portProto * 0x9e3779b1);
 }
 
-/** Inserts a key; returns false when the key is already present or the table is full. */
-export function vsInsert(vip: u32, port: u32, proto: u32, svc: i32): bool {
-  const pp = (port << 8) | proto;
-  let i = keyHash(vip, pp) & mask;
+/** The key word of (vip, port, proto) as it sits in a service record (SVC_KEY_MASK bytes). */
+// @ts-ignore: decorator
+@inline function keyWord(vip: u32, port: u32, proto: u32): u64 {
+  return <u64>vip | (<u64>port << 32) | (<u64>proto << SVC_KEY_PROTO_SHIFT);
+}
+
+// @ts-ignore: decorator
+@inline function slotPtr(i: u32): usize { return svcBase + (<usize>i << SVC_SHIFT); }
+
+/**
+ * The slot a new service (vip, port, proto) goes to: the first empty one of its probe sequence;
+ * -1 when the key is present already or the table is full. The slot stays empty until the
+ * service record is written there.
+ */
+export function vsClaim(vip: u32, port: u32, proto: u32): i32 {
+  const key = keyWord(vip, port, proto);
+  let i = vsHash(vip, port, proto) & mask;
   for (let n: u32 = 0; n <= mask; n++) {
-    const p = base + (<usize>i << VS_SLOT_SHIFT);
-    const s = load<i32>(p, VS_SVC);
-    if (s < 0) {
-      store<u32>(p, vip, VS_VIP);
-      store<u32>(p, pp, VS_PORTPROTO);
-      store<i32>(p, svc, VS_SVC);
-      return true;
-    }
-    if (load<u32>(p, VS_VIP) == vip && load<u32>(p, VS_PORTPROTO) == pp) return false;
+    const w = load<u64>(slotPtr(i)) & SVC_KEY_MASK;
+    if (w >> SVC_KEY_PROTO_SHIFT == 0) return <i32>i;
+    if (w == key) return -1;
     i = (i + 1) & mask;
   }
-  return false;
+  return -1;
 }
 
 /** The hash a lookup of (vip, port, proto) starts from: vsHome() and vsLookupHashed() take it. */
@@ -50,10 +56,16 @@ export function vsInsert(vip: u32, port: u32, proto: u32, svc: i32): bool {
   return keyHash(vip, (port << 8) | proto);
 }
 
+/** The home slot index of hash `h`: lookups sorted by it walk the table in address order. */
+// @ts-ignore: decorator
+@inline export function vsHomeIndex(h: u32): u32 {
+  return h & mask;
+}
+
 /** The first slot a lookup with hash `h` reads: loading it early lets the misses of many lookups overlap. */
 // @ts-ignore: decorator
 @inline export function vsHome(h: u32): usize {
-  return base + (<usize>(h & mask) << VS_SLOT_SHIFT);
+  return slotPtr(h & mask);
 }
 
 /**
@@ -62,18 +74,17 @@ export function vsInsert(vip: u32, port: u32, proto: u32, svc: i32): bool {
  */
 // @ts-ignore: decorator
 @inline export function vsLookupHashed(h: u32, vip: u32, port: u32, proto: u32): i32 {
-  const pp = (port << 8) | proto;
+  const key = keyWord(vip, port, proto);
   let i = h & mask;
   let n = 1;
   let found = -1;
   while (true) {
-    const p = base + (<usize>i << VS_SLOT_SHIFT);
-    const s = load<i32>(p, VS_SVC);
-    if (s < 0) break;
-    if (load<u32>(p, VS_VIP) == vip && load<u32>(p, VS_PORTPROTO) == pp) {
-      found = s;
+    const w = load<u64>(slotPtr(i)) & SVC_KEY_MASK;
+    if (w == key) {
+      found = <i32>i;
       break;
     }
+    if (w >> SVC_KEY_PROTO_SHIFT == 0) break;
     i = (i + 1) & mask;
     n++;
   }
