@@ -7,7 +7,7 @@ import { connEventsFired, expiryBytes, liveConnections } from './expiry';
 import { DH, LC, MH, NQ, RR, SED, SH, WLC, WRR } from './dispatch';
 import { hash32, MH_HASH1, MH_HASH2, mhHashkey, hsiphash32 } from './hash';
 import {
-  CIDX_MAX_DESTS, E_CAPACITY, E_STATE, E_UNKNOWN_SCHEDULER, E_WEIGHT, HT_TAB_SIZE, MAX_WEIGHT, MH_TAB_SIZE, OK,
+  E_CAPACITY, E_STATE, E_UNKNOWN_SCHEDULER, E_WEIGHT, HT_TAB_SIZE, MAX_WEIGHT, MH_TAB_SIZE, OK,
 } from './layout';
 import { persistInit, templateCount } from './persist';
 import {
@@ -49,7 +49,7 @@ export function ipvsInit(services: i32, dests: i32, vsBits: i32, conns: i32, tem
   wheelBits: i32, tcpFinTimeout: f64, udpTimeout: f64): i32 {
   if (initialised) return E_STATE;
   if (vsBits < 1 || vsBits > 28 || wheelBits < 5 || wheelBits > 26 || tickBits < 0 || tickBits > 30) return E_CAPACITY;
-  if ((<i64>services << 1) > (<i64>1 << vsBits) || dests >= CIDX_MAX_DESTS) return E_CAPACITY;
+  if ((<i64>services << 1) > (<i64>1 << vsBits) || dests < 0) return E_CAPACITY;
   serviceArenaInit(services, vsBits, dests);
   vsTableInit(vsBits);
   connInit(conns, tickBits, wheelBits, tcpFinTimeout, udpTimeout);

@@ -29,22 +29,25 @@
 //   weights are the kernel's 0…65535; the counts live apart because only the core writes them
 //   and expiry fires them at random destinations: 8 bytes each keep that working set small.
 //
-// Connections have no record: a connection is two expiry events (below) plus one entry in the
-// established-path index. Nothing in a new-flow decision reads the index.
+// Connections are two expiry events (below) and one entry in the established-path index's log.
+// Nothing in a new-flow decision reads the index.
 //
-// ╒═════════════ Connection index entry (32 bytes, 2 per cache line, linear probing) ═════════════╕
-//   (conn-index.ts: one table per generation of connections)
-//  0            8            16     20     24      26      28                  32
-// │ gone f64   │ pass f64   │ src  │ dst  │sport  │dport  │ dest << 8 | proto │
-//   gone: when the connection is gone (exact; live ⇔ gone > now). -Infinity: never used.
-//   pass: the latest gone time of any connection whose insertion probed past this slot. It belongs
-//   to the slot, not to the entry in it. A lookup stops at the first slot with pass ≤ now: no live
-//   connection lies beyond it. So the index needs no deletion, no tombstones and no sweep: an
-//   entry with gone ≤ now is free for the next insert, and pass values expire by themselves.
+// ╒══════════════ Connection log entry (32 bytes, 2 per cache line; conn-index.ts) ══════════════╕
+//  0            8      12     16      18      20      21     24      28      32
+// │ gone f64   │ src  │ dst  │sport  │dport  │proto  │pad   │ dest  │ hash  │
+//   gone: when the connection is gone (exact; live ⇔ gone > now). hash: tupleHash of the tuple.
+//   A generation's log holds its entries in the order the connections opened.
 //
-// ╒═════ Index generation (16 bytes) ═════╕
-//  0        4      8              16
-// │ table  │ put  │ maxGone f64   │   put: entries put in its table; maxGone: when its last connection is gone
+// ╒═ Index slot (4 bytes) ═╕   a generation's hash table over its log, linear probing
+//  0            2          4
+// │ place + 1  │ hash tag  │   place = the entry's index in the log; 0 = empty slot;
+//                              tag = the low 16 bits of the hash (the home slot is its top bits)
+//
+// ╒════════════ Index generation (32 bytes) ════════════╕
+//  0      4        8         12     16          20     24              32
+// │ log  │ table  │ filter  │ put  │committed  │ pad  │ maxGone f64   │
+//   put: entries appended to its log; committed: those of them whose slots are in the table;
+//   maxGone: when its last committed connection is gone.
 //
 // ╒═════ Expiry event (16 bytes) ═════╕        ╒═════ Event chunk (4096 bytes: one page) ═════╕
 //  0            8                  12    16    0      4       8      16                     4096
@@ -100,22 +103,24 @@ export const COUNT_SHIFT: usize = 3;
 export const COUNT_ACTIVE: usize = 0;
 export const COUNT_INACTIVE: usize = 4;
 
-export const CIDX_STRIDE: usize = 32;
-export const CIDX_SHIFT: usize = 5;
-export const CIDX_GONE: usize = 0;
-export const CIDX_PASS: usize = 8;
-export const CIDX_SRC: usize = 16;
-export const CIDX_DST: usize = 20;
-export const CIDX_SPORT: usize = 24;
-export const CIDX_DPORT: usize = 26;
-export const CIDX_DEST_PROTO: usize = 28;
-export const GEN_STRIDE: usize = 16;
-export const GEN_SHIFT: usize = 4;
-export const GEN_TABLE: usize = 0;
-export const GEN_PUT: usize = 4;
-export const GEN_MAX_GONE: usize = 8;
-/** Destinations an index entry can name (24 bits next to the protocol byte). */
-export const CIDX_MAX_DESTS: i32 = 1 << 24;
+export const CLOG_STRIDE: usize = 32;
+export const CLOG_SHIFT: usize = 5;
+export const CLOG_GONE: usize = 0;
+export const CLOG_SRC: usize = 8;
+export const CLOG_DST: usize = 12;
+export const CLOG_SPORT: usize = 16;
+export const CLOG_DPORT: usize = 18;
+export const CLOG_PROTO: usize = 20;
+export const CLOG_DEST: usize = 24;
+export const CLOG_HASH: usize = 28;
+export const GEN_STRIDE: usize = 32;
+export const GEN_SHIFT: usize = 5;
+export const GEN_LOG: usize = 0;
+export const GEN_TABLE: usize = 4;
+export const GEN_FILTER: usize = 8;
+export const GEN_PUT: usize = 12;
+export const GEN_COMMITTED: usize = 16;
+export const GEN_MAX_GONE: usize = 24;
 
 export const EV_STRIDE: usize = 16;
 export const EV_SHIFT: usize = 4;
