@@ -21,8 +21,6 @@
 // earlier variant left in cache. The variants that skip connections are followed by an untimed
 // FULL decision of their batch, so every batch opens its connections and the live count holds
 // (printed: lowest seen … at the end).
-// From 16,384 services (sortMinServices) the one-scheduler clusters here decide each batch in
-// service order (wasm/assembly/ipvs/dispatch.ts runSorted) when the scheduler never reads the counts.
 
 import { execSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';

@@ -41,16 +41,6 @@ export interface IpvsWasmOptions {
    * @default { tickBits: 0, slotBits: 9 }
    */
   readonly wheel?: { readonly tickBits: number; readonly slotBits: number };
-  /**
-   * Virtual services from which, when every service uses the same scheduler and it never reads the
-   * connection counts (rr, wrr, dh, sh, mh), a batch is decided in service order: each service's
-   * records are then read in address order, not at random. Decisions are the same either way.
-   * Sorting costs more than it saves while the service records fit in cache (measured crossover
-   * between 10,000 and 30,000 services on the 2-core machine; at 10,000 it still cost 20–30 ns
-   * per flow more after the records shrank to 32 bytes).
-   * @default 16384
-   */
-  readonly sortMinServices?: number;
 }
 
 /** Exact counters of a WASM IPVS engine. */
@@ -121,12 +111,6 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
     this.#slots = this.services.map((vs) => {
       const s = x.ipvsAddService(vs.vip, vs.port, protoNumber(vs), vs.schedulerId, vs.flagBits, vs.persistence ?? -1, vs.destinations.length);
       if (s < 0) throw new KpbenchError('KPB_ERR_INTERNAL', `ipvsAddService(${vs.name}) returned ${s}`);
-      return s;
-    });
-    const placed = x.ipvsPlaceDestinations();
-    if (placed !== 0) throw new KpbenchError('KPB_ERR_INTERNAL', `ipvsPlaceDestinations returned ${placed}`);
-    this.services.forEach((vs, i) => {
-      const s = this.#slots[i]!;
       const ids = vs.destinations.map((d) => x.ipvsAddDest(s, d.endpoint, d.ip, d.port, d.weight, d.serving ? 1 : 0));
       const refused = ids.findIndex((id) => id < 0);
       if (refused >= 0) throw new KpbenchError('KPB_ERR_INTERNAL', `ipvsAddDest(${vs.name}, destination ${refused}) returned ${ids[refused]}`);
@@ -134,9 +118,9 @@ export class IpvsWasmEngine implements DecisionEngine, BatchEngine {
       vs.destinations.forEach((d, k) => {
         if (d.terminating) x.ipvsSetWeight(s, ids[k]!, 0);
       });
+      return s;
     });
     this.#batch = allocateBatch(x, this.batchCapacity);
-    if (options.sortMinServices !== undefined) x.ipvsSetSortMinServices(options.sortMinServices);
   }
 
   /** The raw exports (tests, benchmarks, the batch runner). */

@@ -68,14 +68,11 @@ export interface IpvsExports {
   ipvsInit(services: number, dests: number, vsBits: number, conns: number, templates: number, tickBits: number,
     wheelBits: number, tcpFinTimeout: number, udpTimeout: number): number;
   ipvsAddService(vip: number, port: number, proto: number, sched: number, flags: number, timeout: number, destCap: number): number;
-  ipvsPlaceDestinations(): number;
   ipvsAddDest(svc: number, endpoint: number, ip: number, port: number, weight: number, serving: number): number;
   ipvsSetWeight(svc: number, dest: number, weight: number): number;
   ipvsDecideBatch(flows: number, count: number, out: number): number;
   ipvsEstablishedBatch(flows: number, count: number, out: number): number;
   ipvsSetBenchMode(mode: number): void;
-  /** Services from which a one-scheduler cluster blind to the counts decides batches in service order. */
-  ipvsSetSortMinServices(services: number): void;
   ipvsCounterFlows(): bigint;
   ipvsCounterDnat(): bigint;
   ipvsCounterReject(): bigint;

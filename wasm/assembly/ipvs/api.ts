@@ -14,8 +14,7 @@ import {
   SCHED_DH, SCHED_LC, SCHED_MH, SCHED_NQ, SCHED_RR, SCHED_SED, SCHED_SH, SCHED_WLC, SCHED_WRR,
 } from './scheduler';
 import {
-  destActive, destEndpoint, destInactive, destSetWeight, destsPlaced, destWeight, destWrite, placeDestinations,
-  serviceArenaInit, svcCapacity, svcDestCap, svcDestCount, svcDestFirst, svcPtr, svcPushHead, svcSched, svcTable,
+  destActive, destClaim, destEndpoint, destInactive, destSetWeight, destWeight, destWrite, serviceArenaInit, svcCapacity, svcDestCap, svcDestCount, svcDestFirst, svcPtr, svcPushHead, svcSched, svcTable,
   svcUsed, svcWrite,
 } from './service';
 import { DestinationHash } from './schedulers/dh';
@@ -32,7 +31,7 @@ import { vsClaim, vsLookups, vsTableInit, vsTotalProbes } from './table';
 export {
   ipvsDecideBatch, ipvsEstablishedBatch, setBenchMode as ipvsSetBenchMode, counterFlows as ipvsCounterFlows,
   counterDnat as ipvsCounterDnat, counterReject as ipvsCounterReject, counterNomatch as ipvsCounterNomatch,
-  counterWork as ipvsCounterWork, counterPersistHits as ipvsCounterPersistHits, setSortMinServices as ipvsSetSortMinServices,
+  counterWork as ipvsCounterWork, counterPersistHits as ipvsCounterPersistHits,
 } from './dispatch';
 
 let initialised = false;
@@ -87,33 +86,24 @@ function schedHook(id: i32, hook: i32, svc: usize): void {
 /**
  * Adds a virtual service with an empty destination list that will hold exactly `destCap`
  * destinations; `timeout` < 0 means not persistent. Returns the service index (its table slot)
- * or E_* (E_STATE: the key is taken, or destinations were placed already).
+ * or E_* (E_STATE: the key is taken).
  */
 export function ipvsAddService(vip: u32, port: i32, proto: i32, sched: i32, flags: u32, timeout: f64, destCap: i32): i32 {
-  if (!initialised || destsPlaced) return E_STATE;
+  if (!initialised) return E_STATE;
   if (sched < 0 || sched > SCHED_MH) return E_UNKNOWN_SCHEDULER;
   if (proto <= 0 || proto > 255 || <u32>port > 0xffff || destCap < 0) return E_STATE;
   if (svcUsed >= svcCapacity) return E_CAPACITY;
   const s = vsClaim(vip, <u32>port, <u32>proto);
   if (s < 0) return E_STATE;
-  svcWrite(s, vip, <u32>port, <u32>proto, sched, timeout >= 0 ? flags | 1 : flags & ~1, timeout, destCap);
+  const base = destClaim(destCap);
+  if (base < 0) return E_CAPACITY;
+  svcWrite(s, vip, <u32>port, <u32>proto, sched, timeout >= 0 ? flags | 1 : flags & ~1, timeout, base, destCap);
   schedHook(sched, HOOK_INIT, svcPtr(s));
   return s;
 }
 
-/**
- * Gives the services their destination ranges, in slot order (so decisions that walk services in
- * slot order walk destinations in address order): after the last ipvsAddService, before the first
- * ipvsAddDest.
- */
-export function ipvsPlaceDestinations(): i32 {
-  if (!initialised || destsPlaced) return E_STATE;
-  return placeDestinations() ? OK : E_CAPACITY;
-}
-
 /** Adds a destination at the head of service `s`'s list (the scheduler's add hook runs). */
 export function ipvsAddDest(s: i32, endpoint: i32, ip: u32, port: i32, weight: i32, serving: i32): i32 {
-  if (!destsPlaced) return E_STATE;
   const p = svcPtr(s);
   if (<u32>weight > <u32>MAX_WEIGHT) return E_WEIGHT;
   if (svcDestCount(p) >= svcDestCap(p)) return E_CAPACITY;

@@ -15,7 +15,7 @@ import { keepTouches } from '../cache';
 import { indexHome, indexLookup, lastChainWork } from './conn-index';
 import { tupleHash } from './hash';
 import { advance, expiryGrow, expiryReady } from './expiry';
-import { SVC_DEST_FIRST, SVC_F_PERSISTENT } from './layout';
+import { SVC_F_PERSISTENT } from './layout';
 import { tmplAlive, tmplAttach, tmplCreate, tmplDest, tmplFind, tmplReplace } from './persist';
 import {
   lastWork, NO_DEST, SCHED_DH, SCHED_LC, SCHED_MH, SCHED_NQ, SCHED_RR, SCHED_SED, SCHED_SH, SCHED_WLC, SCHED_WRR,
@@ -30,9 +30,8 @@ import { SourceHash } from './schedulers/sh';
 import { WeightedLeastConnection } from './schedulers/wlc';
 import { WeightedRoundRobin } from './schedulers/wrr';
 import {
-  destActive, destEndpoint, destWeight, schedulersUsed, svcDestCount, svcDestFirst, svcFlags, svcPtr, svcSched, svcSlots, svcTimeout, svcUsed,
+  destActive, destEndpoint, destWeight, svcDestCount, svcDestFirst, svcFlags, svcPtr, svcSched, svcTimeout,
 } from './service';
-import { orderedFlow, orderedHome, orderedIndex, slotOrderReserve, sortBySlot } from './slot-order';
 import { lastProbes, vsHash, vsHome, vsLookupHashed } from './table';
 
 export const RR = new RoundRobin();
@@ -44,17 +43,6 @@ export const NQ = new NeverQueue();
 export const DH = new DestinationHash();
 export const SH = new SourceHash();
 export const MH = new MaglevHash();
-
-// Large clusters with one scheduler that never reads the counts decide each batch in service order
-// (runSorted). Below sortMinServices what a decision reads stays in cache, and sorting costs more
-// than it saves.
-const SORT_MIN_FLOWS: i32 = 2;
-let sortMinServices: i32 = 16384;
-
-/** Services from which batches are decided in service order (tests set 0 to exercise it). */
-export function setSortMinServices(n: i32): void {
-  sortMinServices = n;
-}
 
 // Flows are looked up a group ahead of the decision loop: the group's virtual-service slots (which
 // are the service records) and the heads of their destination lists are loaded in short loops whose cache misses
@@ -211,81 +199,10 @@ function lookAhead(flows: usize, from: i32, count: i32): void {
 }
 
 /**
- * Decides a batch in service order (STYLE.md: one dispatch per batch; see sortMinServices): the
- * flows sorted by the home slot of their virtual service (slot-order.ts, stable, so each service
- * sees its own flows in start order) are looked up and decided in that order, which walks the
- * virtual-service table, the service records, their destinations and counts in address order
- * instead of at random. Only for a cluster where every service uses the same scheduler S and S
- * never reads the counts: then no decision depends on another service's flows or on when expiry
- * runs. Expiry catches up before the batch's last flow, which is decided last, as in runBatch.
- */
-function runSorted<S>(sched: S, flows: usize, count: i32, out: usize): void {
-  const last = count - 1;
-  slotOrderReserve(last);
-  sortBySlot(flows, last, ctz(svcSlots));
-  const connections = (benchMode & 1) == 0;
-  // the home slots of the block after next, and the list heads of the next block, load ahead
-  touchHomes(0, 2 * SORTED_BLOCK, last);
-  for (let k0 = 0; k0 < last; k0 += SORTED_BLOCK) {
-    const k1 = min(k0 + SORTED_BLOCK, last);
-    touchHomes(k0 + 2 * SORTED_BLOCK, k0 + 3 * SORTED_BLOCK, last);
-    touchLists(k0 + SORTED_BLOCK, k0 + 2 * SORTED_BLOCK, last);
-    for (let k = k0; k < k1; k++) {
-      const f = orderedFlow(k);
-      if (connections && !expiryReady()) expiryGrow();
-      const s = vsLookupHashed(orderedHome(k), load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO));
-      decideOne<S>(sched, f, out + <usize>orderedIndex(k) * RESULT_STRIDE, s, lastProbes(), load<f64>(f, FLOW_START));
-    }
-  }
-  // the batch's last flow goes last, where expiry catches up
-  const f = flows + <usize>last * FLOW_STRIDE;
-  const start = load<f64>(f, FLOW_START);
-  if (connections) {
-    if (!expiryReady()) expiryGrow();
-    advance(start);
-  }
-  const s = vsLookupHashed(vsHash(load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO)),
-    load<u32>(f, FLOW_DST_IP), <u32>load<u16>(f, FLOW_DST_PORT), <u32>load<u8>(f, FLOW_PROTO));
-  decideOne<S>(sched, f, out + <usize>last * RESULT_STRIDE, s, lastProbes(), start);
-}
-
-/** Flows per block of runSorted's loads ahead. */
-const SORTED_BLOCK: i32 = 32;
-
-/** Loads the home slots of places [from, to) ∩ [0, n) of the service order. */
-// @ts-ignore: decorator
-@inline function touchHomes(from: i32, to: i32, n: i32): void {
-  let sink: u32 = 0;
-  for (let k = from; k < min(to, n); k++) sink += load<u32>(svcPtr(orderedHome(k)), SVC_DEST_FIRST);
-  keepTouches(sink);
-}
-
-/** Loads the list heads (record and counts) of the home slots of places [from, to) ∩ [0, n): a slot's record loaded a block earlier names them. */
-// @ts-ignore: decorator
-@inline function touchLists(from: i32, to: i32, n: i32): void {
-  let sink: u32 = 0;
-  for (let k = from; k < min(to, n); k++) {
-    const d = svcDestFirst(svcPtr(orderedHome(k)));
-    sink += <u32>destWeight(d) + <u32>destActive(d);
-  }
-  keepTouches(sink);
-}
-
-/** Whether a batch of `count` flows may go in service order: every service uses scheduler `id`, and there are enough of them. */
-// @ts-ignore: decorator
-@inline function serviceOrderFits(id: i32, count: i32): bool {
-  return count >= SORT_MIN_FLOWS && svcUsed >= sortMinServices && schedulersUsed == <u32>1 << <u32>id;
-}
-
-/**
  * Decides flows [from, count) with scheduler S; returns the index of the first flow it left undone,
  * a flow of another scheduler (looked up already), or count.
  */
 function runBatch<S>(sched: S, id: i32, flows: usize, from: i32, count: i32, out: usize): i32 {
-  if (from == 0 && !sched.countsMatter() && serviceOrderFits(id, count)) {
-    runSorted<S>(sched, flows, count, out);
-    return count;
-  }
   for (let i = from; i < count; i++) {
     const f = flows + <usize>i * FLOW_STRIDE;
     const start = load<f64>(f, FLOW_START);

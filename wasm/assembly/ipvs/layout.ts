@@ -14,20 +14,18 @@
 // │ timeout f64  │destCap  │destBase  │ mw  │ di  │pad  │
 //   Two service records to a cache line. wrr also reads mw/di, and a persistent service its
 //   timeout, from the cold record.
-//   dests of one service occupy [destBase, destBase + destCap), placed in slot order once every
-//   service is added (service.ts placeDestinations): walking services in slot order walks their
-//   destinations and counts in address order too. The list is the contiguous range
+//   dests of one service occupy [destBase, destBase + destCap); the list is the contiguous range
 //   [destFirst, destFirst + destCount): adding at the head is destFirst -= 1 (kernel list_add_rcu).
 //   cursor = list position of rr/wrr's `cl`, -1 = the list head itself.
 //   table = dh/sh 256 × i32 or mh 4093 × i32 global dest indices (NO_DEST = empty bucket).
 //
-// ╒══ Destination record (8 bytes) ══╕  ╒═ Destination cold record (8 bytes) ═╕  ╒═══ Destination counts (8 bytes) ═══╕
-//  0          4        6        8       0      4      6            8              0          4            8
-// │endpoint  │weight  │flags   │       │ ip   │port  │lastWeight  │              │ active   │ inactive   │
-//   a decision reads the record (availability, the endpoint it answers) and the counts; the cold
-//   record (address and last_weight: mh's table build, ipvsadm) sits at the same index apart.
-//   weights are the kernel's 0…65535; the counts live apart because only the core writes them
-//   and expiry fires them at random destinations: 8 bytes each keep that working set small.
+// ╒═══════════════ Destination record (16 bytes) ═══════════════╕  ╒═ Destination cold record (8 bytes) ═╕
+//  0          4        6        8          12          16          0      4      6            8
+// │endpoint  │weight  │flags   │ active   │ inactive   │           │ ip   │port  │lastWeight  │
+//   What a decision reads of a destination (availability, the endpoint it answers, the counts lc,
+//   wlc, sed and nq compare, the active count a new connection raises) is one record, one miss;
+//   the cold record (address and last_weight: mh's table build, ipvsadm) sits at the same index
+//   apart. Weights are the kernel's 0…65535; only the core writes the counts (conn.ts, expiry.ts).
 //
 // Connections are two expiry events (below) and one entry in the established-path index's log.
 // Nothing in a new-flow decision reads the index.
@@ -88,20 +86,18 @@ export const SVC_DEST_BASE: usize = 12;
 export const SVC_MW: usize = 16;
 export const SVC_DI: usize = 20;
 
-export const DEST_STRIDE: usize = 8;
-export const DEST_SHIFT: usize = 3;
+export const DEST_STRIDE: usize = 16;
+export const DEST_SHIFT: usize = 4;
 export const DEST_ENDPOINT: usize = 0;
 export const DEST_WEIGHT: usize = 4;
 export const DEST_FLAGS: usize = 6;
+export const DEST_ACTIVE: usize = 8;
+export const DEST_INACTIVE: usize = 12;
 export const DEST_COLD_STRIDE: usize = 8;
 export const DEST_IP: usize = 0;
 export const DEST_PORT: usize = 4;
 export const DEST_LAST_WEIGHT: usize = 6;
 
-export const COUNT_STRIDE: usize = 8;
-export const COUNT_SHIFT: usize = 3;
-export const COUNT_ACTIVE: usize = 0;
-export const COUNT_INACTIVE: usize = 4;
 
 export const CLOG_STRIDE: usize = 32;
 export const CLOG_SHIFT: usize = 5;

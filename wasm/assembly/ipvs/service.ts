@@ -5,7 +5,7 @@
 
 import { alignedAlloc } from '../cache';
 import {
-  COUNT_ACTIVE, COUNT_INACTIVE, COUNT_SHIFT, COUNT_STRIDE, DEST_COLD_STRIDE, DEST_ENDPOINT, DEST_FLAGS, DEST_F_OVERLOAD, DEST_F_SERVING, DEST_IP,
+  DEST_ACTIVE, DEST_COLD_STRIDE, DEST_ENDPOINT, DEST_FLAGS, DEST_F_OVERLOAD, DEST_F_SERVING, DEST_INACTIVE, DEST_IP,
   DEST_LAST_WEIGHT, DEST_PORT, DEST_SHIFT, DEST_STRIDE, DEST_WEIGHT, SVC_CURSOR, SVC_CW,
   SVC_DEST_BASE, SVC_DEST_CAP, SVC_DEST_COUNT, SVC_DEST_FIRST, SVC_DI, SVC_FLAGS, SVC_MW,
   SVC_COLD_STRIDE, SVC_PORT, SVC_PROTO, SVC_SCHED, SVC_SHIFT, SVC_STRIDE, SVC_TABLE, SVC_TIMEOUT, SVC_VIP,
@@ -15,57 +15,36 @@ import {
 export let svcBase: usize = 0;
 let coldBase: usize = 0; // service cold records (layout.ts)
 let destColdBase: usize = 0; // destination cold records
-/** Slots of the service arena (= of the virtual-service table). */
-export let svcSlots: i32 = 0;
 export let svcCapacity: i32 = 0;
 export let svcUsed: i32 = 0;
-/** Whether placeDestinations() gave every service its destination range. */
-export let destsPlaced = false;
-/** Bit `id` set when some service uses scheduler `id`. */
-export let schedulersUsed: u32 = 0;
 export let destBase: usize = 0;
-export let countBase: usize = 0;
 export let destCapacity: i32 = 0;
 export let destUsed: i32 = 0;
 
 /** Arenas for `services` services in 2^slotBits table slots and `dests` destinations, all empty. */
 export function serviceArenaInit(services: i32, slotBits: i32, dests: i32): void {
+  const slots = <usize>1 << <usize>slotBits;
   svcCapacity = services;
-  svcSlots = 1 << slotBits;
   destCapacity = dests;
   svcUsed = 0;
-  schedulersUsed = 0;
   destUsed = 0;
-  destsPlaced = false;
   // empty slots are zero (proto 0)
-  svcBase = alignedAlloc(<usize>svcSlots * SVC_STRIDE);
-  memory.fill(svcBase, 0, <usize>svcSlots * SVC_STRIDE);
-  coldBase = alignedAlloc(<usize>svcSlots * SVC_COLD_STRIDE);
-  memory.fill(coldBase, 0, <usize>svcSlots * SVC_COLD_STRIDE);
+  svcBase = alignedAlloc(slots * SVC_STRIDE);
+  memory.fill(svcBase, 0, slots * SVC_STRIDE);
+  coldBase = alignedAlloc(slots * SVC_COLD_STRIDE);
+  memory.fill(coldBase, 0, slots * SVC_COLD_STRIDE);
   destBase = alignedAlloc(<usize>max(dests, 1) * DEST_STRIDE);
   memory.fill(destBase, 0, <usize>max(dests, 1) * DEST_STRIDE);
   destColdBase = alignedAlloc(<usize>max(dests, 1) * DEST_COLD_STRIDE);
   memory.fill(destColdBase, 0, <usize>max(dests, 1) * DEST_COLD_STRIDE);
-  countBase = alignedAlloc(<usize>max(dests, 1) * COUNT_STRIDE);
-  memory.fill(countBase, 0, <usize>max(dests, 1) * COUNT_STRIDE);
 }
 
-/**
- * Gives every service its range of destination records, in slot order; false when they exceed the
- * arena. Runs once, after the last service is added and before the first destination.
- */
-export function placeDestinations(): bool {
-  for (let s = 0; s < svcSlots; s++) {
-    const p = svcPtr(s);
-    if (svcProto(p) == 0) continue;
-    const cap = svcDestCap(p);
-    if (destUsed + cap > destCapacity) return false;
-    store<i32>(svcCold(p), destUsed, SVC_DEST_BASE);
-    store<i32>(p, destUsed + cap, SVC_DEST_FIRST);
-    destUsed += cap;
-  }
-  destsPlaced = true;
-  return true;
+/** Claims `n` consecutive destination records; -1 when the arena is full. */
+export function destClaim(n: i32): i32 {
+  if (destUsed + n > destCapacity) return -1;
+  const d = destUsed;
+  destUsed += n;
+  return d;
 }
 
 // @ts-ignore: decorator
@@ -77,8 +56,6 @@ export function placeDestinations(): bool {
 @inline export function destPtr(d: i32): usize { return destBase + (<usize>d << DEST_SHIFT); }
 // @ts-ignore: decorator
 @inline function destColdPtr(d: i32): usize { return destColdBase + <usize>d * DEST_COLD_STRIDE; }
-// @ts-ignore: decorator
-@inline function countPtr(d: i32): usize { return countBase + (<usize>d << COUNT_SHIFT); }
 
 // Service fields (p = svcPtr(s)).
 // @ts-ignore: decorator
@@ -134,9 +111,9 @@ export function placeDestinations(): bool {
 // @ts-ignore: decorator
 @inline export function destLastWeight(d: i32): i32 { return <i32>load<u16>(destColdPtr(d), DEST_LAST_WEIGHT); }
 // @ts-ignore: decorator
-@inline export function destActive(d: i32): i32 { return load<i32>(countPtr(d), COUNT_ACTIVE); }
+@inline export function destActive(d: i32): i32 { return load<i32>(destPtr(d), DEST_ACTIVE); }
 // @ts-ignore: decorator
-@inline export function destInactive(d: i32): i32 { return load<i32>(countPtr(d), COUNT_INACTIVE); }
+@inline export function destInactive(d: i32): i32 { return load<i32>(destPtr(d), DEST_INACTIVE); }
 // @ts-ignore: decorator
 @inline export function destServing(d: i32): bool { return (<u32>load<u16>(destPtr(d), DEST_FLAGS) & DEST_F_SERVING) != 0; }
 // @ts-ignore: decorator
@@ -152,13 +129,13 @@ export function placeDestinations(): bool {
 // Counter updates, owned by the core (conn.ts), never by schedulers.
 // @ts-ignore: decorator
 @inline export function destAddActive(d: i32, delta: i32): void {
-  const p = countPtr(d);
-  store<i32>(p, load<i32>(p, COUNT_ACTIVE) + delta, COUNT_ACTIVE);
+  const p = destPtr(d);
+  store<i32>(p, load<i32>(p, DEST_ACTIVE) + delta, DEST_ACTIVE);
 }
 // @ts-ignore: decorator
 @inline export function destAddInactive(d: i32, delta: i32): void {
-  const p = countPtr(d);
-  store<i32>(p, load<i32>(p, COUNT_INACTIVE) + delta, COUNT_INACTIVE);
+  const p = destPtr(d);
+  store<i32>(p, load<i32>(p, DEST_INACTIVE) + delta, DEST_INACTIVE);
 }
 
 /** Writes a fresh destination record (counters zero). last_weight follows __ip_vs_update_dest on add. */
@@ -169,7 +146,7 @@ export function destWrite(d: i32, endpoint: i32, ip: u32, port: u32, weight: i32
   store<u16>(destColdPtr(d), <u16>port, DEST_PORT);
   store<u16>(p, <u16>weight, DEST_WEIGHT);
   store<u16>(destColdPtr(d), <u16>weight, DEST_LAST_WEIGHT);
-  store<u64>(countPtr(d), 0);
+  store<u64>(p, 0, DEST_ACTIVE);
   store<u16>(p, <u16>(serving ? DEST_F_SERVING : 0), DEST_FLAGS);
 }
 
@@ -180,8 +157,8 @@ export function destSetWeight(d: i32, weight: i32): void {
   if (weight != 0) store<u16>(destColdPtr(d), <u16>weight, DEST_LAST_WEIGHT);
 }
 
-/** Writes the record of a new service into its slot `s`, with an empty list that will hold `destCap` destinations. */
-export function svcWrite(s: i32, vip: u32, port: u32, proto: u32, sched: i32, flags: u32, timeout: f64, destCap: i32): void {
+/** Writes the record of a new service into its slot `s`, with an empty list that will hold `destCap` destinations from `destBaseIdx`. */
+export function svcWrite(s: i32, vip: u32, port: u32, proto: u32, sched: i32, flags: u32, timeout: f64, destBaseIdx: i32, destCap: i32): void {
   const p = svcPtr(s);
   memory.fill(p, 0, SVC_STRIDE);
   memory.fill(svcCold(p), 0, SVC_COLD_STRIDE);
@@ -189,10 +166,11 @@ export function svcWrite(s: i32, vip: u32, port: u32, proto: u32, sched: i32, fl
   store<u16>(p, <u16>port, SVC_PORT);
   store<u8>(p, <u8>proto, SVC_PROTO);
   store<u8>(p, <u8>sched, SVC_SCHED);
-  schedulersUsed |= <u32>1 << <u32>sched;
   store<u32>(p, flags, SVC_FLAGS);
+  store<i32>(p, destBaseIdx + destCap, SVC_DEST_FIRST);
   store<i32>(p, 0, SVC_DEST_COUNT);
   store<i32>(svcCold(p), destCap, SVC_DEST_CAP);
+  store<i32>(svcCold(p), destBaseIdx, SVC_DEST_BASE);
   store<f64>(svcCold(p), timeout, SVC_TIMEOUT);
   store<i32>(p, -1, SVC_CURSOR);
   svcUsed++;

@@ -56,12 +56,6 @@ export function vsClaim(vip: u32, port: u32, proto: u32): i32 {
   return keyHash(vip, (port << 8) | proto);
 }
 
-/** The home slot index of hash `h`: lookups sorted by it walk the table in address order. */
-// @ts-ignore: decorator
-@inline export function vsHomeIndex(h: u32): u32 {
-  return h & mask;
-}
-
 /** The first slot a lookup with hash `h` reads: loading it early lets the misses of many lookups overlap. */
 // @ts-ignore: decorator
 @inline export function vsHome(h: u32): usize {
