@@ -36,16 +36,16 @@ const GEN_FILL_MAX: i32 = 0xffff;
 /** The tuple's bytes in the 8-byte word at CLOG_SPORT: both ports and the protocol byte. */
 const PORTS_PROTO_MASK: u64 = 0xff_ffff_ffff;
 /**
- * Each generation keeps a two-bit-per-entry filter (a Bloom filter, 8 bits per entry it can take,
- * about 5 % false positives) so a lookup of an old connection probes only the generations that may
- * hold it.
+ * Each generation keeps a filter (a blocked Bloom filter: two bits of one 64-bit word per entry, 8
+ * filter bits per entry it can take, about 5 % false positives) so a lookup of an old connection
+ * probes only the generations that may hold it; one word is one load to test and one to set.
  */
 const FILTER_BITS_PER_SLOT: usize = 4;
 
 let genBits: u32 = 0;
 let genMask: u32 = 0;
 let genFill: i32 = 0; // entries a generation takes
-let filterBits: u32 = 0; // log2 of a filter's bits
+let filterWordBits: u32 = 0; // log2 of a filter's 64-bit words
 let gens: usize = 0; // generation records, oldest first; those after `cur` are opened ahead, still empty
 let genCount: i32 = 0;
 let genCap: i32 = 0;
@@ -68,7 +68,7 @@ export function indexInit(capacity: i32): void {
   genBits = <u32>bits;
   genMask = (<u32>1 << genBits) - 1;
   genFill = min(1 << (bits - 1), GEN_FILL_MAX);
-  filterBits = <u32>bits + 2; // FILTER_BITS_PER_SLOT = 4 = 2^2
+  filterWordBits = <u32>bits + 2 - 6; // FILTER_BITS_PER_SLOT = 4 = 2^2 bits a slot, 2^6 bits a word
   genCap = 16;
   gens = heap.alloc(<usize>genCap << GEN_SHIFT);
   genCount = 0;
@@ -98,24 +98,22 @@ export function indexBytes(): f64 { return <f64>blocksMade * <f64>blockBytes(); 
 // @ts-ignore: decorator
 @inline function blockBytes(): usize { return logBytes() + tableBytes() + filterBytes(); }
 
-/** The two filter bits of hash `h` (bit indices within a filter of 2^filterBits bits). */
+/** The filter word of hash `h` (its address in the filter at `f`). */
 // @ts-ignore: decorator
-@inline function filterBit1(h: u32): u32 { return (h * 0x9e3779b1) >>> (32 - filterBits); }
+@inline function filterWord(f: usize, h: u32): usize { return f + (<usize>((h * 0x9e3779b1) >>> (32 - filterWordBits)) << 3); }
+/** The two bits of hash `h` in its word (from bits of h that neither the word nor the home slot use up). */
 // @ts-ignore: decorator
-@inline function filterBit2(h: u32): u32 { return (h * 0x85ebca77 + 0x27d4eb2f) >>> (32 - filterBits); }
+@inline function filterBits(h: u32): u64 { return (<u64>1 << <u64>(h & 63)) | (<u64>1 << <u64>((h >>> 6) & 63)); }
 /** Whether the filter at `f` may hold hash `h` (false: no entry of that tuple was ever put in its generation). */
 // @ts-ignore: decorator
 @inline function filterMay(f: usize, h: u32): bool {
-  const a = filterBit1(h);
-  const b = filterBit2(h);
-  return ((<u32>load<u8>(f + (a >> 3)) >> (a & 7)) & (<u32>load<u8>(f + (b >> 3)) >> (b & 7)) & 1) != 0;
+  const bits = filterBits(h);
+  return (load<u64>(filterWord(f, h)) & bits) == bits;
 }
 // @ts-ignore: decorator
 @inline function filterAdd(f: usize, h: u32): void {
-  const a = filterBit1(h);
-  const b = filterBit2(h);
-  store<u8>(f + (a >> 3), <u8>(<u32>load<u8>(f + (a >> 3)) | (<u32>1 << (a & 7))));
-  store<u8>(f + (b >> 3), <u8>(<u32>load<u8>(f + (b >> 3)) | (<u32>1 << (b & 7))));
+  const w = filterWord(f, h);
+  store<u64>(w, load<u64>(w) | filterBits(h));
 }
 // @ts-ignore: decorator
 @inline export function lastChainWork(): i32 { return chainWork; }

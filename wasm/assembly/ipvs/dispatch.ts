@@ -14,7 +14,7 @@ import { connBatchCommit, connBatchReserve, connCreate, connSetBench } from './c
 import { keepTouches } from '../cache';
 import { indexHome, indexLookup, lastChainWork } from './conn-index';
 import { tupleHash } from './hash';
-import { advance, expiryGrow, expiryReady } from './expiry';
+import { advance, expiryGrow, expiryReady, expiryReserve } from './expiry';
 import { SVC_F_PERSISTENT } from './layout';
 import { tmplAlive, tmplAttach, tmplCreate, tmplDest, tmplFind, tmplReplace } from './persist';
 import {
@@ -206,14 +206,17 @@ function runBatch<S>(sched: S, id: i32, flows: usize, from: i32, count: i32, out
   // schedulers blind to the counts: expiry catches up to the last flow's start before that flow,
   // so connections of the flows before it that end by then are settled (conn.ts connCreate)
   const settled = sched.countsMatter() ? -Infinity : load<f64>(flows + <usize>(count - 1) * FLOW_STRIDE, FLOW_START);
+  const connections = (benchMode & 1) == 0;
+  // expiry state grows between flows, never inside advance() or connCreate(): before each flow that
+  // advances, and before the run of flows that do not
+  if (connections && !sched.countsMatter()) expiryReserve(count - from);
   for (let i = from; i < count; i++) {
     const f = flows + <usize>i * FLOW_STRIDE;
     const start = load<f64>(f, FLOW_START);
-    if ((benchMode & 1) == 0) {
-      // expiry state grows between flows, never inside advance() or connCreate()
+    // schedulers blind to the counts let expiry lag, and catch up before the batch's last flow
+    if (connections && (sched.countsMatter() || i == count - 1)) {
       if (!expiryReady()) expiryGrow();
-      // schedulers blind to the counts let expiry lag, and catch up before the batch's last flow
-      if (sched.countsMatter() || i == count - 1) advance(start);
+      advance(start);
     }
     if (i >= groupEnd) lookAhead(flows, i, count);
     const s = unchecked(groupSvc[i - groupStart]);

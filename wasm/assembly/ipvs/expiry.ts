@@ -122,6 +122,17 @@ export function expiryGrow(): void {
   runReserve(max(runCount, longestNear) + 2);
 }
 
+/**
+ * Makes room for the events of `n` flows decided without advance() between them (a batch of a
+ * scheduler blind to the counts): their two events each fill at most one chunk per 255 and open
+ * at most one tail per list, and may all go into the run.
+ */
+export function expiryReserve(n: i32): void {
+  const chunks = POOL_RESERVE + 2 * n / CHUNK_CAP + <i32>farSize + <i32>NEAR_SLOTS + 2;
+  if (freeChunks < chunks) poolAdd(max(totalChunks, chunks));
+  runReserve(max(runCount, longestNear) + 2 * n + 2);
+}
+
 /** Adds `n` chunks to the pool. */
 function poolAdd(n: i32): void {
   const block = alignedAlloc(<usize>n * CHUNK_SIZE, CHUNK_SIZE);
