@@ -3,8 +3,9 @@
 
 import { connInit } from './conn';
 import { indexBytes, indexLookups, indexLookupSteps } from './conn-index';
-import { connEventsFired, expiryBytes, liveConnections } from './expiry';
-import { DH, LC, MH, NQ, RR, SED, SH, WLC, WRR } from './dispatch';
+import { connEventsFired, expiryBytes } from './expiry';
+import { closingBytes, closingFired, liveConnections } from './closing';
+import { DH, LC, MH, NQ, noteScheduler, RR, SED, SH, WLC, WRR } from './dispatch';
 import { hash32, MH_HASH1, MH_HASH2, mhHashkey, hsiphash32 } from './hash';
 import {
   E_CAPACITY, E_STATE, E_UNKNOWN_SCHEDULER, E_WEIGHT, HT_TAB_SIZE, MAX_WEIGHT, MH_TAB_SIZE, OK,
@@ -99,6 +100,7 @@ export function ipvsAddService(vip: u32, port: i32, proto: i32, sched: i32, flag
   if (base < 0) return E_CAPACITY;
   svcWrite(s, vip, <u32>port, <u32>proto, sched, timeout >= 0 ? flags | 1 : flags & ~1, timeout, base, destCap);
   schedHook(sched, HOOK_INIT, svcPtr(s));
+  noteScheduler(sched);
   return s;
 }
 
@@ -125,11 +127,12 @@ export function ipvsSetWeight(s: i32, d: i32, weight: i32): i32 {
 // Counters and probes of state (tests, benchmarks). u64 counters are returned as f64.
 export function ipvsLiveConnections(): i32 { return liveConnections(); }
 export function ipvsTemplates(): i32 { return templateCount(); }
-export function ipvsEventsFired(): f64 { return <f64>connEventsFired(); }
+/** Expiry events fired: ends of active parts, and connections gone. */
+export function ipvsEventsFired(): f64 { return <f64>connEventsFired() + <f64>closingFired(); }
 export function ipvsConnLookups(): f64 { return <f64>indexLookups(); }
 export function ipvsConnLookupSteps(): f64 { return <f64>indexLookupSteps(); }
-/** Bytes held by the connection index and the expiry events. */
-export function ipvsConnBytes(): f64 { return indexBytes() + expiryBytes(); }
+/** Bytes held by the connection index, the expiry events and the closing queues. */
+export function ipvsConnBytes(): f64 { return indexBytes() + expiryBytes() + closingBytes(); }
 export function ipvsVsProbes(): f64 { return <f64>vsTotalProbes(); }
 export function ipvsVsLookups(): f64 { return <f64>vsLookups(); }
 export function ipvsDestActive(d: i32): i32 { return destActive(d); }

@@ -58,6 +58,23 @@ const groupProbes = new StaticArray<i32>(GROUP);
 let groupStart: i32 = 0;
 let groupEnd: i32 = 0;
 let lastId: i32 = SCHED_RR;
+/** Whether some service's scheduler reads the counts: then expiry advances before its flows, inside batches. */
+let countsRead = false;
+
+/** Notes the scheduler of a service being added (its class says whether it reads the counts). */
+export function noteScheduler(id: i32): void {
+  switch (id) {
+    case SCHED_RR: countsRead = countsRead || RR.countsMatter(); break;
+    case SCHED_WRR: countsRead = countsRead || WRR.countsMatter(); break;
+    case SCHED_LC: countsRead = countsRead || LC.countsMatter(); break;
+    case SCHED_WLC: countsRead = countsRead || WLC.countsMatter(); break;
+    case SCHED_SED: countsRead = countsRead || SED.countsMatter(); break;
+    case SCHED_NQ: countsRead = countsRead || NQ.countsMatter(); break;
+    case SCHED_DH: countsRead = countsRead || DH.countsMatter(); break;
+    case SCHED_SH: countsRead = countsRead || SH.countsMatter(); break;
+    case SCHED_MH: countsRead = countsRead || MH.countsMatter(); break;
+  }
+}
 
 // Exact counters (tier A): new flows by verdict, scheduling work, persistence hits.
 let flowsSeen: u64 = 0;
@@ -203,9 +220,10 @@ function lookAhead(flows: usize, from: i32, count: i32): void {
  * a flow of another scheduler (looked up already), or count.
  */
 function runBatch<S>(sched: S, id: i32, flows: usize, from: i32, count: i32, out: usize): i32 {
-  // schedulers blind to the counts: expiry catches up to the last flow's start before that flow,
-  // so connections of the flows before it that end by then are settled (conn.ts connCreate)
-  const settled = sched.countsMatter() ? -Infinity : load<f64>(flows + <usize>(count - 1) * FLOW_STRIDE, FLOW_START);
+  // in a cluster of schedulers blind to the counts, expiry catches up to the last flow's start
+  // before that flow and nowhere else in the batch, so connections of the flows before it that end
+  // by then are settled (conn.ts connCreate)
+  const settled = sched.countsMatter() || countsRead ? -Infinity : load<f64>(flows + <usize>(count - 1) * FLOW_STRIDE, FLOW_START);
   const connections = (benchMode & 1) == 0;
   // expiry state grows between flows, never inside advance() or connCreate(): before each flow that
   // advances, and before the run of flows that do not

@@ -1,7 +1,8 @@
 // Expiry of connection state by simulated time (dataplane.md 1.13–1.15, SPEC 3 "Order"). A
-// connection is known in full when it opens, so it is stored as what will happen to it: one or two
-// expiry events (layout.ts) that move its destination's counters when they fire. Every live
-// connection has exactly one pending EV_GONE event, so the live count is kept here.
+// connection is known in full when it opens, so it is stored as what will happen to it: the end of
+// its active part is an expiry event (layout.ts) that moves its destination's counters when it
+// fires and hands the connection to a closing queue (closing.ts), which makes it gone a fixed
+// timeout later. This file is the wheel that orders the ends.
 //
 // Two-level timing wheel. Far slots (2^-tickBits s, default 1 s) hold the events due in them,
 // appended in any order; when time enters a far slot its events are spread over NEAR_SLOTS near
@@ -23,11 +24,14 @@
 // never inside advance() or scheduleEvent().
 
 import {
-  CHUNK_CAP, CHUNK_COUNT, CHUNK_EVENTS, CHUNK_NEXT, CHUNK_SIZE, EV_ACTIVE_END, EV_SHIFT, EV_STRIDE, EV_TIME,
+  CHUNK_CAP, CHUNK_COUNT, CHUNK_EVENTS, CHUNK_NEXT, CHUNK_SIZE, EV_SHIFT, EV_STRIDE, EV_TCP_END, EV_TIME,
   EV_WORD, LIST_COUNT, LIST_HEAD, LIST_SHIFT, LIST_TAIL, NEAR_BITS, NEAR_MASK, NEAR_SLOTS, SUB_BITS_MAX,
 } from './layout';
 import { destAddActive, destAddInactive } from './service';
 import { alignedAlloc } from '../cache';
+import {
+  CLOSE_FIN, CLOSE_SYN, CLOSE_UDP, closingAdvance, closingAppend, closingMakeReady, closingQueue, closingReady, closingTimeout,
+} from './closing';
 
 /**
  * Free chunks the decision loop keeps in hand before each flow: advance() may open one near tail
@@ -37,7 +41,6 @@ import { alignedAlloc } from '../cache';
 const POOL_RESERVE: i32 = <i32>NEAR_SLOTS * 2 + 8;
 
 let now: f64 = -Infinity;
-let live: i32 = 0;
 let pending: i32 = 0; // events not yet fired
 let eventsFired: u64 = 0;
 
@@ -71,14 +74,13 @@ const subStart = new StaticArray<i32>((1 << SUB_BITS_MAX) + 1);
  */
 export function expiryInit(capacity: i32, tickBits: i32, wheelBits: i32): void {
   now = -Infinity;
-  live = 0;
   pending = 0;
   eventsFired = 0;
   freeChunk = 0;
   freeChunks = 0;
   totalChunks = 0;
-  // about one pending event per live connection (the active-end ones are few), half-full tails
-  poolAdd(max(capacity / CHUNK_CAP * 2, POOL_RESERVE * 2));
+  // pending ends are few (most live connections are closing, closing.ts); the pool grows between flows
+  poolAdd(POOL_RESERVE * 4);
   const w = <usize>1 << <usize>wheelBits;
   farMask = <u32>(w - 1);
   farSize = <i64>w;
@@ -97,7 +99,6 @@ export function expiryInit(capacity: i32, tickBits: i32, wheelBits: i32): void {
   nextDue = Infinity;
 }
 
-export function liveConnections(): i32 { return live; }
 export function connEventsFired(): u64 { return eventsFired; }
 /** Bytes held by event chunks and the run. */
 export function expiryBytes(): f64 { return <f64>totalChunks * <f64>CHUNK_SIZE + <f64>runCap * 2 * <f64>EV_STRIDE; }
@@ -113,24 +114,28 @@ export function expiryBytes(): f64 { return <f64>totalChunks * <f64>CHUNK_SIZE +
  */
 // @ts-ignore: decorator
 @inline export function expiryReady(): bool {
-  return freeChunks >= POOL_RESERVE && max(runCount, longestNear) + 2 <= runCap;
+  // every pending end may hand its connection to a closing queue in one advance, and a flow opens one more
+  return freeChunks >= POOL_RESERVE && max(runCount, longestNear) + 2 <= runCap && closingReady(pending + 2, 2);
 }
 
 /** Makes expiryReady() true again; called between flows. */
 export function expiryGrow(): void {
   if (freeChunks < POOL_RESERVE) poolAdd(max(totalChunks, POOL_RESERVE * 2));
   runReserve(max(runCount, longestNear) + 2);
+  closingMakeReady(pending + 2, 2);
 }
 
 /**
  * Makes room for the events of `n` flows decided without advance() between them (a batch of a
- * scheduler blind to the counts): their two events each fill at most one chunk per 255 and open
- * at most one tail per list, and may all go into the run.
+ * scheduler blind to the counts): their events each fill at most one chunk per 255 and open at
+ * most one tail per list, may all go into the run, and each flow may hand its connection to a
+ * closing queue as it opens or when its end fires.
  */
 export function expiryReserve(n: i32): void {
-  const chunks = POOL_RESERVE + 2 * n / CHUNK_CAP + <i32>farSize + <i32>NEAR_SLOTS + 2;
+  const chunks = POOL_RESERVE + n / CHUNK_CAP + <i32>farSize + <i32>NEAR_SLOTS + 2;
   if (freeChunks < chunks) poolAdd(max(totalChunks, chunks));
-  runReserve(max(runCount, longestNear) + 2 * n + 2);
+  runReserve(max(runCount, longestNear) + n + 2);
+  closingMakeReady(pending + n + 2, n + 2);
 }
 
 /** Adds `n` chunks to the pool. */
@@ -216,16 +221,22 @@ function runReserve(n: i32): void {
   if (count > longestNear) longestNear = count;
 }
 
-/** Applies one event to its destination's counters (the core owns them; schedulers only read). */
+/**
+ * Fires the end at `time` of a connection's active part: a TCP connection's destination counts
+ * it inactive instead of active (the core owns the counters; schedulers only read), and the
+ * connection goes to the closing queue of its timeout.
+ */
 // @ts-ignore: decorator
-@inline function fire(word: u32): void {
+@inline function fire(time: f64, word: u32): void {
   const d = <i32>(word >> 1);
-  if ((word & EV_ACTIVE_END) != 0) {
+  if ((word & EV_TCP_END) != 0) {
     destAddActive(d, -1);
     destAddInactive(d, 1);
+    const q = closingQueue(CLOSE_FIN);
+    closingAppend(q, time + closingTimeout(q), d);
   } else {
-    destAddInactive(d, -1);
-    live--;
+    const q = closingQueue(CLOSE_UDP);
+    closingAppend(q, time + closingTimeout(q), d);
   }
   pending--;
   eventsFired++;
@@ -241,7 +252,7 @@ function drain(list: usize): void {
   let c = <usize>load<u32>(list, LIST_HEAD);
   while (c != 0) {
     const n = load<i32>(c, CHUNK_COUNT);
-    for (let i = 0; i < n; i++) fire(load<u32>(eventAt(c, i), EV_WORD));
+    for (let i = 0; i < n; i++) fire(load<f64>(eventAt(c, i), EV_TIME), load<u32>(eventAt(c, i), EV_WORD));
     const next = <usize>load<u32>(c, CHUNK_NEXT);
     chunkFree(c);
     c = next;
@@ -274,7 +285,7 @@ function sift(list: usize, limit: f64, mode: i32, slot: i64): i32 {
       const time = load<f64>(e, EV_TIME);
       const word = load<u32>(e, EV_WORD);
       if (time <= limit) {
-        fire(word);
+        fire(time, word);
         continue;
       }
       const ns = <i64>Math.floor(time * nearScale);
@@ -392,7 +403,7 @@ function runFire(limit: f64): void {
   while (k < n) {
     const e = run + (<usize>k << EV_SHIFT);
     if (load<f64>(e, EV_TIME) > limit) break;
-    fire(load<u32>(e, EV_WORD));
+    fire(load<f64>(e, EV_TIME), load<u32>(e, EV_WORD));
     k++;
   }
   runCursor = k;
@@ -402,7 +413,7 @@ function runFire(limit: f64): void {
 // ── time ────────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * Schedules the event `word` (destination << 1 | kind) at `time` ≥ the current time: into the run
+ * Schedules the end `word` (destination << 1 | kind) at `time` ≥ the current time: into the run
  * if it falls in the current near slot, else into its near list or its far list.
  */
 // @ts-ignore: decorator
@@ -412,7 +423,6 @@ function runFire(limit: f64): void {
   else if ((ns >> NEAR_BITS) == curFar) nearAppend(ns, time, word);
   else listAppend(farList(ns >> NEAR_BITS), time, word);
   pending++;
-  if ((word & EV_ACTIVE_END) == 0) live++;
 }
 
 /** Applies every state change due at or before `t` (SPEC 3 "Order"). `t` never decreases. */
@@ -422,6 +432,9 @@ function runFire(limit: f64): void {
   const ns = <i64>Math.floor(now * nearScale);
   if (ns != curNear) enterNear(ns);
   if (nextDue <= now) runFire(now);
+  closingAdvance(closingQueue(CLOSE_FIN), now);
+  closingAdvance(closingQueue(CLOSE_UDP), now);
+  closingAdvance(closingQueue(CLOSE_SYN), now);
 }
 
 /** advance() into a later near slot. */

@@ -50,7 +50,8 @@
 // ╒═════ Expiry event (16 bytes) ═════╕        ╒═════ Event chunk (4096 bytes: one page) ═════╕
 //  0            8                  12    16    0      4       8      16                     4096
 // │ time f64   │ dest << 1 | kind  │pad │      │ next │ count │ pad  │ events[255] …           │
-//   kind EV_ACTIVE_END: active → inactive; EV_GONE: inactive → gone.
+//   The end of a connection's active part: kind EV_TCP_END (active → inactive, then the FIN
+//   timeout) or EV_UDP_END (the UDP timeout). What follows an end goes to a closing queue.
 //   Chunks come from one pool (free list through `next`); an event list is a chain of chunks,
 //   appended at its tail. A chunk is a page: draining a list written minutes ago costs one
 //   dependent miss (and one TLB miss) per 255 events, and the rest streams.
@@ -58,6 +59,21 @@
 // ╒═════ Event list head (16 bytes) ═════╕
 //  0        4        8         12     16
 // │ head   │ tail   │ count   │ pad  │   chunk addresses, 0 = empty list; count = events held (near lists only)
+//
+// ╒═ Closing entry (16 bytes) ═╕   ╒═════════ Closing block (32 bytes) ═════════╕
+//  0            8      12    16     0      4        8           16           24     32
+// │ gone f64   │ dest │pad  │      │ end  │sorted  │ min f64    │ max f64    │ pad  │
+//   closing.ts: a queue of connections whose gone time is a fixed timeout after something already
+//   past; entries and blocks sit in rings addressed by sequence numbers (seq & mask). A block is the
+//   entries appended between two advances (end = the sequence number after its last entry).
+//
+// ╒════════════════════════════ Closing queue (80 bytes) ════════════════════════════╕
+//  0      4       8      12     16       20      24      28      32         40         48         56         64           68     80
+// │pages │pmask  │head  │tail  │blocks  │bmask  │bhead  │btail  │nextDue   │timeout   │openMin   │openMax   │openSorted  │pad   │
+//   entries [head, tail), in pages of PAGE_ENTRIES: entry s is entry s % PAGE_ENTRIES of the page
+//   named at pages[(s >> PAGE_BITS) & pmask]; blocks [bhead, btail) at blocks[b & bmask]; the open
+//   block (appended since the last advance, not yet a block) is [end of the last block, tail);
+//   nextDue: no entry is due before it.
 //
 // Expiry wheel (expiry.ts), two levels: 2^wheelBits far slots of 2^-tickBits s and NEAR_SLOTS near
 // slots spanning the current far slot (event lists); the current near slot's events sorted into one
@@ -122,8 +138,37 @@ export const EV_STRIDE: usize = 16;
 export const EV_SHIFT: usize = 4;
 export const EV_TIME: usize = 0;
 export const EV_WORD: usize = 8;
-export const EV_GONE: u32 = 0;
-export const EV_ACTIVE_END: u32 = 1;
+export const EV_UDP_END: u32 = 0;
+export const EV_TCP_END: u32 = 1;
+
+export const CLOSE_STRIDE: usize = 16;
+export const CLOSE_SHIFT: usize = 4;
+export const CLOSE_GONE: usize = 0;
+export const CLOSE_DEST: usize = 8;
+/** A closing page: 256 entries, 4096 bytes (a memory page). */
+export const PAGE_BITS: u32 = 8;
+export const PAGE_ENTRIES: u32 = 256;
+export const PAGE_SIZE: usize = 4096;
+export const BLOCK_STRIDE: usize = 32;
+export const BLOCK_SHIFT: usize = 5;
+export const BLOCK_END: usize = 0;
+export const BLOCK_SORTED: usize = 4;
+export const BLOCK_MIN: usize = 8;
+export const BLOCK_MAX: usize = 16;
+export const Q_STRIDE: usize = 80;
+export const Q_PAGES: usize = 0;
+export const Q_PMASK: usize = 4;
+export const Q_HEAD: usize = 8;
+export const Q_TAIL: usize = 12;
+export const Q_BLOCKS: usize = 16;
+export const Q_BMASK: usize = 20;
+export const Q_BHEAD: usize = 24;
+export const Q_BTAIL: usize = 28;
+export const Q_NEXT_DUE: usize = 32;
+export const Q_TIMEOUT: usize = 40;
+export const Q_OPEN_MIN: usize = 48;
+export const Q_OPEN_MAX: usize = 56;
+export const Q_OPEN_SORTED: usize = 64;
 
 export const CHUNK_SIZE: usize = 4096;
 export const CHUNK_NEXT: usize = 0;
