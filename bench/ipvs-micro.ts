@@ -4,7 +4,7 @@
 // and where rr's time goes (timing variants that drop the scheduler and/or the connection table).
 //
 // Run: npx tsc -p tsconfig.build.json && node --expose-gc dist/bench/ipvs-micro.js [--quick]
-//      [--schedulers rr,sh] [--rounds 7] [--sizes 100,10000] [--endpoints 3]
+//      [--schedulers rr,sh] [--rounds 7] [--sizes 100,10000] [--endpoints 3] [--goal-rounds 15] [--no-goals]
 // Each case: a fresh engine, warmed up over 150 s of simulated time by replaying a 2^20-flow trace
 // (start times shifted by the trace's span on each pass), then rounds of timed batches of 65,536
 // flows (one JS→WASM call each; copying a batch into WASM memory is untimed). The rr breakdown
@@ -21,6 +21,9 @@
 // earlier variant left in cache. The variants that skip connections are followed by an untimed
 // FULL decision of their batch, so every batch opens its connections and the live count holds
 // (printed: lowest seen … at the end).
+// The issue's goals (rr at N = 10,000, and N = 100,000 against N = 100) come from a last pass that
+// interleaves the three sizes round by round (goalPass), not from the cases above, which run one
+// size after another and so each meet the machine in a different mood.
 
 import { execSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -178,6 +181,7 @@ for (const E of ENDPOINTS) {
       const engine = engineFor(cluster, s);
       const r = new Replayer(engine, trace);
       warm(r);
+      gc?.(); // the trace's garbage is collected before the timed rounds, not during them
       const name = `ipvs/${s} services=${N} dests=${E}`;
       const withBreakdown = s === 'rr' && E === 3;
       const samples = new Map<string, number[]>();
@@ -244,12 +248,37 @@ for (const [n, m] of breakdown) {
   const parts = [v('lookup'), v('+scheduler') - v('lookup'), v('+events') - v('+scheduler'), v('full') - v('+events'), v('full'), v('full-no-touch'), v('established'), m.get('established-older')];
   console.log(n.padStart(8) + parts.map((x) => fmt(x, 12)).join(''));
 }
-const rr10k = results.get('rr/10000/3');
-const rr100 = results.get('rr/100/3');
-const rr100k = results.get('rr/100000/3');
-if (rr10k !== undefined) console.log(`\ngoal: rr N=10,000 E=3 ${rr10k.toFixed(1)} ns/flow (target ≤ 100): ${rr10k <= 100 ? 'met' : 'NOT met'}`);
-if (rr100 !== undefined && rr100k !== undefined) {
-  const ratio = rr100k / rr100;
-  console.log(`goal: rr N=100,000 / N=100 = ${ratio.toFixed(2)} (target ≤ 1.5): ${ratio <= 1.5 ? 'met' : 'NOT met'}`);
+/**
+ * The goals of the IPVS issue, measured side by side: rr E = 3 engines at N = 100, 10,000 and
+ * 100,000, all warmed up first, then GOAL_ROUNDS rounds in which each decides one batch, in an
+ * order that alternates from round to round. A slow spell of the shared machine then slows every
+ * size alike, and the N = 100,000 / N = 100 ratio is taken round by round.
+ */
+function goalPass(rounds: number): void {
+  const sizes = [100, 10_000, 100_000];
+  const arms = sizes.map((N) => {
+    const cluster = syntheticCluster({ services: N, endpoints: { lo: 3, hi: 3 }, seed: 1 });
+    gc?.();
+    const r = new Replayer(engineFor(cluster, 'rr'), makeTrace(cluster));
+    warm(r);
+    return { N, r, ns: [] as number[] };
+  });
+  gc?.();
+  for (let round = 0; round < rounds; round++) {
+    for (const a of round % 2 === 0 ? arms : [...arms].reverse()) {
+      a.r.load();
+      a.ns.push(time(() => a.r.engine.decideWritten(BATCH)));
+    }
+  }
+  console.log(`\n# goals: rr E = 3, the three sizes interleaved over ${rounds} rounds (ns per new flow)`);
+  for (const a of arms) console.log(`  N=${String(a.N).padEnd(7)} median ${fmt(median(a.ns))}  min ${fmt(Math.min(...a.ns))}  max ${fmt(Math.max(...a.ns))}`);
+  const at = (N: number): number[] => arms.find((a) => a.N === N)!.ns;
+  const ratios = at(100_000).map((x, k) => x / at(100)[k]!);
+  const rr10k = median(at(10_000));
+  const ratio = median(ratios);
+  console.log(`goal: rr N=10,000 E=3 ${rr10k.toFixed(1)} ns/flow (target ≤ 100): ${rr10k <= 100 ? 'met' : 'NOT met'}`);
+  console.log(`goal: rr N=100,000 / N=100 = ${ratio.toFixed(2)}, median of the rounds' ratios (target ≤ 1.5): ${ratio <= 1.5 ? 'met' : 'NOT met'}`);
 }
+
+if (!args.includes('--no-goals')) goalPass(Number(listArg('--goal-rounds')?.[0] ?? (quick ? 7 : 15)));
 console.log(`# load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
