@@ -45,10 +45,10 @@ export const SH = new SourceHash();
 export const MH = new MaglevHash();
 
 // Flows are looked up a group ahead of the decision loop: the group's virtual-service slots (which
-// are the service records) and the heads of their destination lists are loaded in short loops whose cache misses
-// overlap, instead of each flow taking its misses one after another. The lookups stay valid for
-// the whole batch (the table does not change inside one), so a runBatch that stops at a flow of
-// another scheduler leaves it looked up for the next.
+// are the service records) and the heads of their destination lists are loaded in short loops
+// whose cache misses overlap, instead of each flow taking its misses one after another. The
+// lookups stay valid for the whole batch (the table does not change inside one), so a runBatch
+// that stops at a flow of another scheduler leaves it looked up for the next.
 const GROUP: i32 = 64;
 /** Virtual-service lookups whose home slots are loaded together (lookUp), and their hashes. */
 const LOOKUP_BLOCK: i32 = 32;

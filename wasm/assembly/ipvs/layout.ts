@@ -1,6 +1,7 @@
 // IPVS engine records and arenas: every stride and offset of the virtual-service table (which holds
-// the service records), destinations, the connection index, persistence templates and the expiry wheel. Accessors in service.ts,
-// table.ts, conn.ts, conn-index.ts, expiry.ts and persist.ts only ever use these names.
+// the service records), destinations, the connection index, persistence templates, the expiry wheel
+// and the closing queues. Accessors in service.ts, table.ts, conn.ts, conn-index.ts, expiry.ts,
+// closing.ts and persist.ts only ever use these names.
 //
 // ╒══ Virtual-service table = service records (32 bytes a slot: all an rr, lc, wlc, sed, nq, dh, sh or mh decision reads) ══╕
 //  0      4     6     7      8       12         16         20       24    28          32
@@ -27,8 +28,9 @@
 //   the cold record (address and last_weight: mh's table build, ipvsadm) sits at the same index
 //   apart. Weights are the kernel's 0…65535; only the core writes the counts (conn.ts, expiry.ts).
 //
-// Connections are two expiry events (below) and one entry in the established-path index's log.
-// Nothing in a new-flow decision reads the index.
+// A connection is the end of its active part (an expiry event) or, once that has passed, an entry
+// in a closing queue (both below), and one entry in the established-path index's log. Nothing in a
+// new-flow decision reads the index.
 //
 // ╒══════════════ Connection log entry (32 bytes, 2 per cache line; conn-index.ts) ══════════════╕
 //  0            8      12     16      18      20      21     24      28      32
@@ -64,8 +66,8 @@
 //  0            8      12    16     0      4        8           16           24     32
 // │ gone f64   │ dest │pad  │      │ end  │sorted  │ min f64    │ max f64    │ pad  │
 //   closing.ts: a queue of connections whose gone time is a fixed timeout after something already
-//   past; entries and blocks sit in rings addressed by sequence numbers (seq & mask). A block is the
-//   entries appended between two advances (end = the sequence number after its last entry).
+//   past, entries and blocks addressed by sequence numbers. A block is the entries appended between
+//   two advances (end = the sequence number after its last entry).
 //
 // ╒════════════════════════════ Closing queue (80 bytes) ════════════════════════════╕
 //  0      4       8      12     16       20      24      28      32         40         48         56         64           68     80
